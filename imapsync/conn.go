@@ -1,0 +1,187 @@
+package imapsync
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/charset"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// Errors a caller can tell apart with errors.Is. They are the domain's
+// (package mailaccess), so that callers need not import this package.
+var (
+	ErrAuth        = mailaccess.ErrAuth
+	ErrUnreachable = mailaccess.ErrUnreachable
+	ErrMailboxGone = mailaccess.ErrMailboxGone
+	ErrMessageGone = mailaccess.ErrMessageGone
+)
+
+// Config says how to reach the IMAP server and how to sync.
+type Config struct {
+	Address            string        // host:port
+	TLS                string        // "none", "starttls" (default) or "tls"
+	InsecureSkipVerify bool          // accept any certificate (tests only)
+	Timeout            time.Duration // deadline of the dial and of each command; default 30s
+	BatchSize          int           // messages fetched and committed together; default 500
+	BodyMaxBytes       int64         // largest body kept in the cache; default 25 MiB
+}
+
+const (
+	defaultTimeout      = 30 * time.Second
+	defaultBatchSize    = 500
+	defaultBodyMaxBytes = 25 << 20
+)
+
+// Credentials returns the IMAP login of an account (the password unsealed).
+type Credentials func(ctx context.Context, accountID int64) (username, password string, err error)
+
+// Syncer syncs accounts' mailboxes from the IMAP server into the store.
+type Syncer struct {
+	cfg   Config
+	store Store
+	creds Credentials
+	log   *slog.Logger
+}
+
+// New returns a Syncer. Zero fields of cfg take their defaults.
+func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Syncer {
+	cfg.TLS = cmp.Or(cfg.TLS, "starttls")
+	cfg.Timeout = cmp.Or(cfg.Timeout, defaultTimeout)
+	cfg.BatchSize = cmp.Or(cfg.BatchSize, defaultBatchSize)
+	cfg.BodyMaxBytes = cmp.Or(cfg.BodyMaxBytes, defaultBodyMaxBytes)
+	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default())}
+}
+
+// conn is one logged-in IMAP connection. It is owned by the call that
+// opened it and closed by it.
+type conn struct {
+	c    *imapclient.Client
+	caps imap.CapSet
+	stop func() bool
+}
+
+func (c *conn) Close() error {
+	c.stop()
+	return c.c.Close()
+}
+
+// dial connects and logs in. The connection is closed when ctx ends, which
+// makes any pending command fail: go-imap takes no context, so ctx is bridged
+// by closing the connection.
+func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	host, _, _ := net.SplitHostPort(s.cfg.Address)
+	opts := &imapclient.Options{
+		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
+		TLSConfig:   &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
+		Dialer:      &net.Dialer{Timeout: s.cfg.Timeout},
+	}
+	var (
+		c   *imapclient.Client
+		err error
+	)
+	switch s.cfg.TLS {
+	case "none":
+		c, err = imapclient.DialInsecure(s.cfg.Address, opts)
+	case "tls":
+		c, err = imapclient.DialTLS(s.cfg.Address, opts)
+	default:
+		c, err = imapclient.DialStartTLS(s.cfg.Address, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
+	}
+	cn := &conn{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	if err := c.WaitGreeting(); err != nil {
+		cn.Close()
+		return nil, s.connErr(ctx, "greeting", err)
+	}
+	if err := c.Login(username, password).Wait(); err != nil {
+		cn.Close()
+		var imapErr *imap.Error
+		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
+			return nil, ErrAuth
+		}
+		return nil, s.connErr(ctx, "login", err)
+	}
+	cn.caps = c.Caps()
+	if len(cn.caps) <= 1 { // some servers send capabilities only when asked after login
+		if caps, err := c.Capability().Wait(); err == nil {
+			cn.caps = caps
+		}
+	}
+	return cn, nil
+}
+
+// connErr turns a failed command into the error the caller should see: the
+// context's error when it ended, else ErrUnreachable for a broken connection.
+func (s *Syncer) connErr(ctx context.Context, op string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("%s: %w", op, ctxErr)
+	}
+	var imapErr *imap.Error
+	if errors.As(err, &imapErr) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w: %v", op, ErrUnreachable, err)
+}
+
+// CheckLogin reports whether the server accepts username and password
+// (ErrAuth when it refuses, ErrUnreachable when it cannot be asked).
+func (s *Syncer) CheckLogin(ctx context.Context, username, password string) error {
+	c, err := s.dial(ctx, username, password)
+	if err != nil {
+		return err
+	}
+	c.c.Logout().Wait()
+	return c.Close()
+}
+
+// login opens a connection for an account with its stored credentials.
+func (s *Syncer) login(ctx context.Context, accountID int64) (*conn, error) {
+	user, pass, err := s.creds(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("credentials of account %d: %w", accountID, err)
+	}
+	return s.dial(ctx, user, pass)
+}
+
+// IsPermanent reports whether retrying the failed sync cannot help.
+func IsPermanent(err error) bool {
+	return errors.Is(err, ErrAuth) || errors.Is(err, ErrMailboxGone)
+}
+
+// Describe renders a sync error in words a user understands.
+func Describe(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrAuth):
+		return "The mail server refused your password. Log in again."
+	case errors.Is(err, ErrUnreachable):
+		return "The mail server cannot be reached right now. Your cached mail is shown; it will be refreshed when the server answers."
+	case errors.Is(err, ErrMailboxGone):
+		return "This folder no longer exists on the mail server."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Refreshing took too long; it will continue on the next refresh."
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && i+2 < len(msg) {
+		msg = msg[i+2:]
+	}
+	return "Refreshing failed: " + msg
+}

@@ -1,0 +1,146 @@
+package mailaccess
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+const mailboxColumns = `id, account_id, name, delimiter, role, attributes, subscribed, uidvalidity,
+	uidnext, highestmodseq, last_uid, total, unseen, synced_at, sync_error`
+
+// Mailboxes returns the account's folders: special folders first (Inbox,
+// Drafts, Sent, Archive, Junk, Trash), then the others by name.
+func (s *Store) Mailboxes(ctx context.Context, accountID int64) ([]Mailbox, error) {
+	var list []Mailbox
+	err := s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+mailboxColumns+` FROM mailboxes WHERE account_id = ? ORDER BY name`), accountID)
+	if err != nil {
+		return nil, fmt.Errorf("list mailboxes: %w", err)
+	}
+	SortMailboxes(list)
+	return list, nil
+}
+
+// SortMailboxes orders folders as the folder list shows them: special-use
+// folders first, then by name with children right after their parent.
+func SortMailboxes(list []Mailbox) {
+	slices.SortStableFunc(list, func(a, b Mailbox) int {
+		ra, rb := a.Role.Rank(), b.Role.Rank()
+		if a.Depth() > 0 {
+			ra = 10
+		}
+		if b.Depth() > 0 {
+			rb = 10
+		}
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+}
+
+// Mailbox returns the account's folder with id, or ErrNotFound.
+func (s *Store) Mailbox(ctx context.Context, accountID, id int64) (Mailbox, error) {
+	var m Mailbox
+	err := s.db.GetContext(ctx, &m, s.db.Rebind(`SELECT `+mailboxColumns+` FROM mailboxes WHERE account_id = ? AND id = ?`), accountID, id)
+	if err != nil {
+		return Mailbox{}, fmt.Errorf("mailbox %d: %w", id, notFound(err))
+	}
+	return m, nil
+}
+
+// MailboxByName returns the account's folder called name, or ErrNotFound.
+func (s *Store) MailboxByName(ctx context.Context, accountID int64, name string) (Mailbox, error) {
+	var m Mailbox
+	err := s.db.GetContext(ctx, &m, s.db.Rebind(`SELECT `+mailboxColumns+` FROM mailboxes WHERE account_id = ? AND name = ?`), accountID, name)
+	if err != nil {
+		return Mailbox{}, fmt.Errorf("mailbox %q: %w", name, notFound(err))
+	}
+	return m, nil
+}
+
+// UpsertMailbox records a folder seen in the server's LIST (name, delimiter,
+// role, attributes, subscription) and returns it with its sync state.
+func (s *Store) UpsertMailbox(ctx context.Context, m Mailbox) (Mailbox, error) {
+	var out Mailbox
+	err := sqlx.GetContext(ctx, s.db, &out, s.db.Rebind(`
+		INSERT INTO mailboxes (account_id, name, delimiter, role, attributes, subscribed)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account_id, name) DO UPDATE SET delimiter = excluded.delimiter,
+			role = excluded.role, attributes = excluded.attributes, subscribed = excluded.subscribed
+		RETURNING `+mailboxColumns),
+		m.AccountID, m.Name, m.Delimiter, m.Role, m.Attributes, m.Subscribed)
+	if err != nil {
+		return Mailbox{}, fmt.Errorf("upsert mailbox %q: %w", m.Name, err)
+	}
+	return out, nil
+}
+
+// DeleteMailbox removes a folder and everything cached in it.
+func (s *Store) DeleteMailbox(ctx context.Context, accountID, id int64) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM mailboxes WHERE account_id = ? AND id = ?`), accountID, id)
+	if err != nil {
+		return fmt.Errorf("delete mailbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// RenameMailbox gives a cached folder a new name, keeping its messages
+// (IMAP RENAME keeps UIDVALIDITY and UIDs).
+func (s *Store) RenameMailbox(ctx context.Context, accountID, id int64, name string) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET name = ? WHERE account_id = ? AND id = ?`), name, accountID, id)
+	if err != nil {
+		return fmt.Errorf("rename mailbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// ResetMailbox drops every cached message of a folder and starts a new
+// generation with uidvalidity: the checkpoint and HIGHESTMODSEQ go back to 0.
+func (s *Store) ResetMailbox(ctx context.Context, accountID, id int64, uidvalidity UIDValidity) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM messages WHERE mailbox_id = ? AND account_id = ?`), id, accountID); err != nil {
+			return fmt.Errorf("reset mailbox %d: %w", id, err)
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET uidvalidity = ?, uidnext = 0, highestmodseq = 0,
+			last_uid = 0, total = 0, unseen = 0 WHERE account_id = ? AND id = ?`), uidvalidity, accountID, id)
+		if err != nil {
+			return fmt.Errorf("reset mailbox %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// MailboxState is what a completed sync pass records about a folder.
+type MailboxState struct {
+	UIDNext       UID
+	HighestModSeq ModSeq // 0 when the server has no CONDSTORE
+	SyncError     string // "" when the pass succeeded
+}
+
+// SaveMailboxState records the result of a sync pass and recounts the
+// folder's totals from the cache. HighestModSeq must only be passed once
+// every change it covers has been stored.
+func (s *Store) SaveMailboxState(ctx context.Context, accountID, id int64, st MailboxState) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET uidnext = ?, highestmodseq = ?, sync_error = ?, synced_at = ?,
+		total = (SELECT COUNT(*) FROM messages WHERE mailbox_id = ?),
+		unseen = (SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND NOT seen)
+		WHERE account_id = ? AND id = ?`),
+		st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id, id, accountID, id)
+	if err != nil {
+		return fmt.Errorf("save mailbox %d state: %w", id, err)
+	}
+	return nil
+}
+
+// SetSyncError records why the last sync of a folder failed, in words.
+func (s *Store) SetSyncError(ctx context.Context, accountID, id int64, msg string) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET sync_error = ? WHERE account_id = ? AND id = ?`), msg, accountID, id)
+	if err != nil {
+		return fmt.Errorf("set mailbox %d sync error: %w", id, err)
+	}
+	return nil
+}

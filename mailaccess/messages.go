@@ -1,0 +1,242 @@
+package mailaccess
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// messageInsertColumns are the columns written when a message enters the cache.
+var messageInsertColumns = []string{
+	"account_id", "mailbox_id", "uid", "modseq", "flags", "seen", "flagged", "answered", "draft",
+	"internal_date", "sent_date", "size", "subject", "from_name", "from_addr", "to_addrs", "cc_addrs",
+	"reply_to", "message_id", "in_reply_to", "refs", "structure", "has_attachments", "preview",
+}
+
+func messageArgs(m *Message) []any {
+	return []any{
+		m.AccountID, m.MailboxID, m.UID, m.ModSeq, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft,
+		m.InternalDate, m.SentDate, m.Size, m.Subject, m.FromName, m.FromAddr, m.To, m.Cc,
+		m.ReplyTo, m.MessageID, m.InReplyTo, m.References, m.Structure, m.HasAttachments, m.Preview,
+	}
+}
+
+// listColumns is what a message list needs: everything but the MIME structure.
+const listColumns = `id, account_id, mailbox_id, uid, modseq, flags, seen, flagged, answered, draft,
+	internal_date, sent_date, size, subject, from_name, from_addr, to_addrs, cc_addrs, reply_to,
+	message_id, in_reply_to, refs, has_attachments, preview`
+
+// rowsPerInsert bounds one multi-row INSERT below both databases' limits on
+// bound parameters (SQLite 32766, PostgreSQL 65535).
+const rowsPerInsert = 500
+
+// StoreMessages writes a batch of fetched messages of one folder and moves the
+// folder's checkpoint to checkpoint, in one transaction: either the batch and
+// its checkpoint are stored, or neither is. A message already cached (same
+// mailbox and UID) is overwritten, so a replayed batch creates no duplicate.
+// The checkpoint never moves backwards.
+func (s *Store) StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []Message, checkpoint UID) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for start := 0; start < len(msgs); start += rowsPerInsert {
+			chunk := msgs[start:min(start+rowsPerInsert, len(msgs))]
+			if err := s.insertMessages(ctx, tx, accountID, mailboxID, chunk); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET last_uid = ? WHERE account_id = ? AND id = ? AND last_uid < ?`),
+			checkpoint, accountID, mailboxID, checkpoint)
+		if err != nil {
+			return fmt.Errorf("move checkpoint of mailbox %d to %d: %w", mailboxID, checkpoint, err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, accountID, mailboxID int64, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO messages (")
+	b.WriteString(strings.Join(messageInsertColumns, ", "))
+	b.WriteString(") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(messageInsertColumns)), ", ") + ")"
+	args := make([]any, 0, len(msgs)*len(messageInsertColumns))
+	for i := range msgs {
+		m := &msgs[i]
+		m.AccountID, m.MailboxID = accountID, mailboxID
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+		args = append(args, messageArgs(m)...)
+	}
+	b.WriteString(" ON CONFLICT (mailbox_id, uid) DO UPDATE SET ")
+	for i, c := range messageInsertColumns[3:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = excluded." + c)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+		return fmt.Errorf("insert %d messages (uid %d-%d): %w", len(msgs), msgs[0].UID, msgs[len(msgs)-1].UID, err)
+	}
+	return nil
+}
+
+// MailboxUIDs returns the UIDs cached for a folder, ascending.
+func (s *Store) MailboxUIDs(ctx context.Context, accountID, mailboxID int64) ([]UID, error) {
+	var uids []UID
+	err := s.db.SelectContext(ctx, &uids, s.db.Rebind(`SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? ORDER BY uid`), accountID, mailboxID)
+	if err != nil {
+		return nil, fmt.Errorf("list uids of mailbox %d: %w", mailboxID, err)
+	}
+	return uids, nil
+}
+
+// FlagUpdate is a new flag list for a cached message.
+type FlagUpdate struct {
+	UID    UID
+	Flags  []string
+	ModSeq ModSeq
+}
+
+// UpdateFlags applies flag changes to cached messages of one folder in one
+// transaction. UIDs not in the cache are ignored.
+func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, updates []FlagUpdate) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		stmt, err := tx.PreparexContext(ctx, tx.Rebind(`UPDATE messages SET flags = ?, seen = ?, flagged = ?, answered = ?, draft = ?, modseq = ?
+			WHERE account_id = ? AND mailbox_id = ? AND uid = ?`))
+		if err != nil {
+			return fmt.Errorf("prepare flag update: %w", err)
+		}
+		defer stmt.Close()
+		for _, u := range updates {
+			var m Message
+			m.SetFlags(u.Flags)
+			if _, err := stmt.ExecContext(ctx, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft, u.ModSeq, accountID, mailboxID, u.UID); err != nil {
+				return fmt.Errorf("update flags of uid %d: %w", u.UID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteMessages removes messages of one folder from the cache by UID.
+func (s *Store) DeleteMessages(ctx context.Context, accountID, mailboxID int64, uids []UID) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for start := 0; start < len(uids); start += rowsPerInsert {
+			chunk := uids[start:min(start+rowsPerInsert, len(uids))]
+			q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?)`, accountID, mailboxID, chunk)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+				return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Cursor marks a position in a folder's message list (newest first): the
+// list continues with messages strictly older than it. Keyset paging stays
+// stable when mail arrives or vanishes.
+type Cursor struct {
+	Date Time
+	UID  UID
+}
+
+// ListMessages returns up to limit messages of a folder, newest first,
+// starting after the cursor (nil for the first page). The second result
+// reports whether more messages follow.
+func (s *Store) ListMessages(ctx context.Context, accountID, mailboxID int64, after *Cursor, limit int) ([]Message, bool, error) {
+	q := `SELECT ` + listColumns + ` FROM messages WHERE account_id = ? AND mailbox_id = ?`
+	args := []any{accountID, mailboxID}
+	if after != nil {
+		q += ` AND (internal_date < ? OR (internal_date = ? AND uid < ?))`
+		args = append(args, after.Date, after.Date, after.UID)
+	}
+	q += ` ORDER BY internal_date DESC, uid DESC LIMIT ?`
+	args = append(args, limit+1)
+	var list []Message
+	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(q), args...); err != nil {
+		return nil, false, fmt.Errorf("list messages of mailbox %d: %w", mailboxID, err)
+	}
+	more := len(list) > limit
+	if more {
+		list = list[:limit]
+	}
+	return list, more, nil
+}
+
+// Message returns one cached message of the account, with its structure, or ErrNotFound.
+func (s *Store) Message(ctx context.Context, accountID, id int64) (Message, error) {
+	var m Message
+	err := s.db.GetContext(ctx, &m, s.db.Rebind(`SELECT `+listColumns+`, structure FROM messages WHERE account_id = ? AND id = ?`), accountID, id)
+	if err != nil {
+		return Message{}, fmt.Errorf("message %d: %w", id, notFound(err))
+	}
+	return m, nil
+}
+
+// MessageBody returns the cached raw message (RFC 5322 bytes) and whether it
+// was cut at the size cap, or ErrNotFound when it was never fetched.
+func (s *Store) MessageBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error) {
+	var row struct {
+		Raw       []byte `db:"raw"`
+		Truncated bool   `db:"truncated"`
+	}
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT b.raw, b.truncated FROM message_bodies b
+		JOIN messages m ON m.id = b.message_id WHERE m.account_id = ? AND b.message_id = ?`), accountID, messageID)
+	if err != nil {
+		return nil, false, fmt.Errorf("body of message %d: %w", messageID, notFound(err))
+	}
+	return row.Raw, row.Truncated, nil
+}
+
+// PutMessageBody caches the raw bytes of a message of the account.
+func (s *Store) PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO message_bodies (message_id, raw, truncated, fetched_at)
+		SELECT id, ?, ?, ? FROM messages WHERE account_id = ? AND id = ?
+		ON CONFLICT (message_id) DO UPDATE SET raw = excluded.raw, truncated = excluded.truncated, fetched_at = excluded.fetched_at`),
+		raw, truncated, s.timeNow(), accountID, messageID)
+	if err != nil {
+		return fmt.Errorf("store body of message %d: %w", messageID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store body of message %d: %w", messageID, ErrNotFound)
+	}
+	return nil
+}
+
+// MailboxFlags returns the cached flag list of every message of a folder, by
+// UID (for comparing with a server that has no CONDSTORE).
+func (s *Store) MailboxFlags(ctx context.Context, accountID, mailboxID int64) (map[UID]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT uid, flags FROM messages WHERE account_id = ? AND mailbox_id = ?`), accountID, mailboxID)
+	if err != nil {
+		return nil, fmt.Errorf("read flags of mailbox %d: %w", mailboxID, err)
+	}
+	defer rows.Close()
+	out := make(map[UID]string)
+	for rows.Next() {
+		var uid UID
+		var flags string
+		if err := rows.Scan(&uid, &flags); err != nil {
+			return nil, fmt.Errorf("read flags of mailbox %d: %w", mailboxID, err)
+		}
+		out[uid] = flags
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read flags of mailbox %d: %w", mailboxID, err)
+	}
+	return out, nil
+}

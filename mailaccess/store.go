@@ -1,0 +1,230 @@
+package mailaccess
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the "postgres" driver
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"github.com/mailaccess/mailaccess/migrations"
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// ErrSchemaBehind is returned by Open when the database needs migrations.
+var ErrSchemaBehind = errors.New("database schema is behind this binary")
+
+// Store is the cache: accounts, mailboxes, messages, bodies, sessions, jobs.
+// It is safe for concurrent use.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// ParseURL splits a database URL into its dialect and the driver's DSN.
+// Accepted forms: postgres://…, postgresql://…, sqlite:PATH (sqlite:///abs/path too).
+func ParseURL(raw string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", fmt.Errorf("database url: %w", err)
+		}
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(raw, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if path == "" {
+			return "", "", errors.New("database url: sqlite: needs a file path, e.g. sqlite:data/mailaccess.db")
+		}
+		// WAL lets pages read while a sync writes; IMMEDIATE transactions take
+		// the write lock up front so two writers wait instead of deadlocking.
+		dsn := "file:" + path + "?_txlock=immediate" +
+			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		return SQLite, dsn, nil
+	}
+	return "", "", fmt.Errorf("database url %q: must start with postgres:// or sqlite:", redactURL(raw))
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// Options tune Open.
+type Options struct {
+	// Migrate applies pending migrations instead of refusing a schema that is behind.
+	Migrate bool
+	Logger  *slog.Logger
+}
+
+// Open connects to the database at rawURL, checks that it answers and that its
+// schema is current (or migrates it when opts.Migrate), and returns the Store.
+func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	dialect, dsn, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	driver := string(dialect)
+	if dialect == SQLite {
+		path := strings.TrimPrefix(strings.SplitN(dsn, "?", 2)[0], "file:")
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+	}
+	db, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's contract; a small pool keeps
+		// readers concurrent under WAL without piling up busy writers.
+		db.SetMaxOpenConns(8)
+	} else {
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(16)
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database %s: %w", dialect, redactURL(rawURL), err)
+	}
+	s := &Store{db: db, dialect: dialect, now: time.Now}
+	if opts.Migrate {
+		if err := s.Migrate(ctx, opts.Logger); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	current, target, err := s.SchemaVersion(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if current < target {
+		db.Close()
+		return nil, fmt.Errorf("%w: it is at version %d, this binary needs %d; run `mailaccess migrate`", ErrSchemaBehind, current, target)
+	}
+	return s, nil
+}
+
+func (s *Store) provider(logger *slog.Logger) (*goose.Provider, error) {
+	fsys, err := migrations.FS(string(s.dialect))
+	if err != nil {
+		return nil, err
+	}
+	gd := goose.DialectPostgres
+	if s.dialect == SQLite {
+		gd = goose.DialectSQLite3
+	}
+	var opts []goose.ProviderOption
+	if logger != nil {
+		opts = append(opts, goose.WithSlog(logger), goose.WithVerbose(true))
+	}
+	p, err := goose.NewProvider(gd, s.db.DB, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// Migrate applies every pending migration, each in its own transaction.
+// It is idempotent.
+func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
+	p, err := s.provider(logger)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s database: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the database's schema version and the newest one this
+// binary carries.
+func (s *Store) SchemaVersion(ctx context.Context) (current, target int64, err error) {
+	p, err := s.provider(nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	current, target, err = p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return current, target, nil
+}
+
+// Dialect returns the database kind behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the database pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers (used by health checks).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) timeNow() Time { return NewTime(s.now()) }
+
+// inTx runs f in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, f func(tx *sqlx.Tx) error) (err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = f(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// insertID runs an INSERT … RETURNING id, which both dialects support.
+func (s *Store) insertID(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, s.db.Rebind(query+" RETURNING id"), args...)
+	return id, err
+}

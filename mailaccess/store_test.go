@@ -1,0 +1,427 @@
+package mailaccess
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mailaccess/mailaccess/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// forEachDialect runs the same behaviour test on SQLite and PostgreSQL.
+func forEachDialect(t *testing.T, f func(t *testing.T, s *Store)) {
+	t.Helper()
+	for _, d := range []Dialect{SQLite, Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			s := openTestStore(t, d)
+			f(t, s)
+		})
+	}
+}
+
+func openTestStore(t *testing.T, d Dialect) *Store {
+	t.Helper()
+	var url string
+	if d == SQLite {
+		url = "sqlite:" + filepath.Join(t.TempDir(), "cache.db")
+	} else {
+		url = testenv.PostgresDB(t)
+	}
+	s, err := Open(context.Background(), url, Options{Migrate: true})
+	if err != nil {
+		t.Fatalf("open %s store: %v", d, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestStore(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("a schema that is behind is refused until migrated", func(t *testing.T) {
+		for _, d := range []Dialect{SQLite, Postgres} {
+			t.Run(string(d), func(t *testing.T) {
+				var url string
+				if d == SQLite {
+					url = "sqlite:" + filepath.Join(t.TempDir(), "cache.db")
+				} else {
+					url = testenv.PostgresDB(t)
+				}
+				_, err := Open(ctx, url, Options{})
+				if !errors.Is(err, ErrSchemaBehind) {
+					t.Fatalf("open of an empty database: got %v, want ErrSchemaBehind", err)
+				}
+				s, err := Open(ctx, url, Options{Migrate: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Migrate(ctx, nil); err != nil {
+					t.Fatalf("second migrate is not idempotent: %v", err)
+				}
+				s.Close()
+				s, err = Open(ctx, url, Options{})
+				if err != nil {
+					t.Fatalf("open of a migrated database: %v", err)
+				}
+				s.Close()
+			})
+		}
+	})
+
+	t.Run("accounts are created once and keep their id", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			a, err := s.UpsertAccount(ctx, "alice@example.org", []byte("sealed-1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.UpsertAccount(ctx, "alice@example.org", []byte("sealed-2"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.ID != b.ID || string(b.PasswordEnc) != "sealed-2" {
+				t.Fatalf("second login: id %d→%d, password %q", a.ID, b.ID, b.PasswordEnc)
+			}
+			got, err := s.AccountByUsername(ctx, "alice@example.org")
+			if err != nil || got.ID != a.ID {
+				t.Fatalf("by username: %+v, %v", got, err)
+			}
+			if _, err := s.AccountByUsername(ctx, "nobody"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("unknown account: %v, want ErrNotFound", err)
+			}
+		})
+	})
+
+	t.Run("folders list special folders first and children after parents", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "bob")
+			for _, m := range []Mailbox{
+				{Name: "Trash", Role: RoleTrash}, {Name: "Archive/2025", Delimiter: "/"}, {Name: "Archive", Delimiter: "/", Role: RoleArchive},
+				{Name: "Sent", Role: RoleSent}, {Name: "INBOX", Role: RoleInbox}, {Name: "Projects", Delimiter: "/"}, {Name: "Drafts", Role: RoleDrafts},
+			} {
+				m.AccountID = acc.ID
+				if _, err := s.UpsertMailbox(ctx, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			list, err := s.Mailboxes(ctx, acc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, m := range list {
+				names = append(names, m.Name)
+			}
+			want := []string{"INBOX", "Drafts", "Sent", "Archive", "Trash", "Archive/2025", "Projects"}
+			if !slices.Equal(names, want) {
+				t.Fatalf("order: %v, want %v", names, want)
+			}
+		})
+	})
+
+	t.Run("a stored batch moves the checkpoint and a replay makes no duplicate", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "carol")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			batch := makeMessages(1, 700) // more than one INSERT statement
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, batch, 700); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(650, 700), 690); err != nil {
+				t.Fatalf("replay: %v", err)
+			}
+			uids, err := s.MailboxUIDs(ctx, acc.ID, mb.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(uids) != 700 || uids[0] != 1 || uids[699] != 700 {
+				t.Fatalf("cached %d uids (%v…), want 1..700", len(uids), uids[:min(3, len(uids))])
+			}
+			got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.LastUID != 700 {
+				t.Fatalf("checkpoint %d, want 700 (it must never move back)", got.LastUID)
+			}
+		})
+	})
+
+	t.Run("message lists page by keyset, newest first, stable across arrivals", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "dave")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			msgs := makeMessages(1, 25)
+			msgs[10].InternalDate = msgs[11].InternalDate // a tie on date is broken by UID
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, msgs, 25); err != nil {
+				t.Fatal(err)
+			}
+			page1, more, err := s.ListMessages(ctx, acc.ID, mb.ID, nil, 10)
+			if err != nil || !more || len(page1) != 10 || page1[0].UID != 25 {
+				t.Fatalf("page 1: %d messages, more=%v, first uid %v, err %v", len(page1), more, uidsOf(page1), err)
+			}
+			// New mail arrives between page loads: page 2 is unaffected.
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(26, 30), 30); err != nil {
+				t.Fatal(err)
+			}
+			last := page1[len(page1)-1]
+			var all []UID
+			all = append(all, uidsOf(page1)...)
+			cur := &Cursor{Date: last.InternalDate, UID: last.UID}
+			for {
+				page, more, err := s.ListMessages(ctx, acc.ID, mb.ID, cur, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, uidsOf(page)...)
+				if !more {
+					break
+				}
+				cur = &Cursor{Date: page[len(page)-1].InternalDate, UID: page[len(page)-1].UID}
+			}
+			want := []UID{25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}
+			want[13], want[14] = 12, 11 // uid 11 and 12 share a date: higher UID first
+			if !slices.Equal(all, want) {
+				t.Fatalf("pages: %v\nwant:  %v", all, want)
+			}
+		})
+	})
+
+	t.Run("another account's message is not found", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			alice, eve := mustAccount(t, s, "alice"), mustAccount(t, s, "eve")
+			mb := mustMailbox(t, s, alice.ID, "INBOX")
+			if err := s.StoreMessages(ctx, alice.ID, mb.ID, makeMessages(1, 1), 1); err != nil {
+				t.Fatal(err)
+			}
+			list, _, err := s.ListMessages(ctx, alice.ID, mb.ID, nil, 10)
+			if err != nil || len(list) != 1 {
+				t.Fatal(list, err)
+			}
+			id := list[0].ID
+			if _, err := s.Message(ctx, alice.ID, id); err != nil {
+				t.Fatalf("owner cannot read: %v", err)
+			}
+			if _, err := s.Message(ctx, eve.ID, id); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("other account reads message: %v", err)
+			}
+			if _, err := s.Mailbox(ctx, eve.ID, mb.ID); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("other account reads mailbox: %v", err)
+			}
+			if l, _, _ := s.ListMessages(ctx, eve.ID, mb.ID, nil, 10); len(l) != 0 {
+				t.Fatalf("other account lists %d messages", len(l))
+			}
+			if err := s.PutMessageBody(ctx, eve.ID, id, []byte("x"), false); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("other account writes body: %v", err)
+			}
+			if err := s.PutMessageBody(ctx, alice.ID, id, []byte("Subject: hi\r\n\r\nbody"), false); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.MessageBody(ctx, eve.ID, id); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("other account reads body: %v", err)
+			}
+			raw, trunc, err := s.MessageBody(ctx, alice.ID, id)
+			if err != nil || string(raw) != "Subject: hi\r\n\r\nbody" || trunc {
+				t.Fatalf("body: %q %v %v", raw, trunc, err)
+			}
+		})
+	})
+
+	t.Run("flags, expunges and counts are applied", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "frank")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(1, 10), 10); err != nil {
+				t.Fatal(err)
+			}
+			err := s.UpdateFlags(ctx, acc.ID, mb.ID, []FlagUpdate{{UID: 2, Flags: []string{`\Seen`, `\Flagged`}, ModSeq: 9}, {UID: 3, Flags: []string{`\Seen`}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteMessages(ctx, acc.ID, mb.ID, []UID{4, 5, 99}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 11, HighestModSeq: 9}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != 8 || got.Unseen != 6 || got.UIDNext != 11 || got.HighestModSeq != 9 || got.SyncedAt.IsZero() {
+				t.Fatalf("state: total %d unseen %d uidnext %d modseq %d synced %v", got.Total, got.Unseen, got.UIDNext, got.HighestModSeq, got.SyncedAt)
+			}
+			list, _, _ := s.ListMessages(ctx, acc.ID, mb.ID, nil, 100)
+			for _, m := range list {
+				if m.UID == 2 && !(m.Seen && m.Flagged && m.Flags == `\Seen \Flagged`) {
+					t.Fatalf("uid 2 flags: %+v", m)
+				}
+			}
+		})
+	})
+
+	t.Run("a new UIDVALIDITY drops the folder's messages", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "gina")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(1, 5), 5); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ResetMailbox(ctx, acc.ID, mb.ID, 777); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.Mailbox(ctx, acc.ID, mb.ID)
+			uids, _ := s.MailboxUIDs(ctx, acc.ID, mb.ID)
+			if got.UIDValidity != 777 || got.LastUID != 0 || len(uids) != 0 {
+				t.Fatalf("after reset: uidvalidity %d checkpoint %d uids %v", got.UIDValidity, got.LastUID, uids)
+			}
+		})
+	})
+
+	t.Run("sessions expire when idle and at their absolute end", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "hank")
+			clock := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+			s.now = func() time.Time { return clock }
+			if err := s.CreateSession(ctx, "h1", acc.ID, clock.Add(24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Session(ctx, "h1", time.Hour); err != nil {
+				t.Fatalf("fresh session: %v", err)
+			}
+			clock = clock.Add(50 * time.Minute)
+			if err := s.TouchSession(ctx, "h1"); err != nil {
+				t.Fatal(err)
+			}
+			clock = clock.Add(50 * time.Minute)
+			if _, err := s.Session(ctx, "h1", time.Hour); err != nil {
+				t.Fatalf("touched session expired: %v", err)
+			}
+			clock = clock.Add(61 * time.Minute)
+			if _, err := s.Session(ctx, "h1", time.Hour); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("idle session still valid: %v", err)
+			}
+			if err := s.CreateSession(ctx, "h2", acc.ID, clock.Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			clock = clock.Add(2 * time.Minute)
+			if _, err := s.Session(ctx, "h2", time.Hour); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("session past absolute expiry still valid: %v", err)
+			}
+			if n, err := s.DeleteExpiredSessions(ctx, time.Hour); err != nil || n != 2 {
+				t.Fatalf("expired sessions deleted: %d, %v", n, err)
+			}
+		})
+	})
+}
+
+func mustAccount(t *testing.T, s *Store, name string) Account {
+	t.Helper()
+	a, err := s.UpsertAccount(context.Background(), name, []byte("sealed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func mustMailbox(t *testing.T, s *Store, accountID int64, name string) Mailbox {
+	t.Helper()
+	m, err := s.UpsertMailbox(context.Background(), Mailbox{AccountID: accountID, Name: name, Delimiter: "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func makeMessages(from, to UID) []Message {
+	var out []Message
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for u := from; u <= to; u++ {
+		m := Message{
+			UID:          u,
+			InternalDate: NewTime(base.Add(time.Duration(u) * time.Hour)),
+			Size:         int64(1000 + u),
+			Subject:      fmt.Sprintf("Message %d — ünïcødé", u),
+			FromName:     "Zoë", FromAddr: "zoe@example.org",
+			MessageID: fmt.Sprintf("<%d@example.org>", u),
+			Preview:   "Hello",
+		}
+		m.SetFlags(nil)
+		out = append(out, m)
+	}
+	return out
+}
+
+func uidsOf(list []Message) []UID {
+	var out []UID
+	for _, m := range list {
+		out = append(out, m.UID)
+	}
+	return out
+}
+
+func TestSealer(t *testing.T) {
+	key, err := LoadOrCreateKeyFile(filepath.Join(t.TempDir(), "keys", "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := s.Seal("hunter2", "alice")
+	if slices.Contains([]string{string(sealed)}, "hunter2") {
+		t.Fatal("sealed value contains the password")
+	}
+	if got, err := s.Open(sealed, "alice"); err != nil || got != "hunter2" {
+		t.Fatalf("open: %q, %v", got, err)
+	}
+	if _, err := s.Open(sealed, "mallory"); err == nil {
+		t.Fatal("a password sealed for alice opened for mallory")
+	}
+	other, _ := NewSealer(make([]byte, KeySize))
+	if _, err := other.Open(sealed, "alice"); err == nil {
+		t.Fatal("opened with the wrong key")
+	}
+}
+
+func TestKeyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret.key")
+	k1, err := LoadOrCreateKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, %v; want 0600", st.Mode().Perm(), err)
+	}
+	k2, err := LoadOrCreateKeyFile(path)
+	if err != nil || !slices.Equal(k1, k2) {
+		t.Fatalf("reloaded key differs: %v", err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := LoadOrCreateKeyFile(path); err == nil {
+		t.Fatal("a world-readable key file was accepted")
+	}
+}
+
+func TestParseURL(t *testing.T) {
+	for _, bad := range []string{"", "mysql://x", "sqlite:", "file.db"} {
+		if _, _, err := ParseURL(bad); err == nil {
+			t.Errorf("ParseURL(%q) accepted", bad)
+		}
+	}
+	if d, _, err := ParseURL("sqlite:data/x.db"); err != nil || d != SQLite {
+		t.Errorf("sqlite url: %v %v", d, err)
+	}
+	if d, _, err := ParseURL("postgres://u:p@127.0.0.1:5432/db?sslmode=disable"); err != nil || d != Postgres {
+		t.Errorf("postgres url: %v %v", d, err)
+	}
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+type loginView struct {
+	view
+	Username string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	v := loginView{view: view{Title: "Log in"}}
+	if r.URL.Query().Get("expired") != "" {
+		v.Notice = "Your session ended. Please log in again."
+	}
+	if r.URL.Query().Get("out") != "" {
+		v.Notice = "You are logged out."
+	}
+	s.render(w, r, http.StatusOK, "login", v)
+}
+
+// login checks the credentials with the IMAP server, and only then creates
+// the account (first login) and a session, refreshes the folder list and
+// asks for the inbox to be synced.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	password := r.PostFormValue("password")
+	v := loginView{view: view{Title: "Log in"}, Username: username}
+	fail := func(status int, msg string) {
+		v.Error = msg
+		s.render(w, r, status, "login", v)
+	}
+	switch {
+	case username == "" || password == "":
+		fail(http.StatusBadRequest, "Enter your user name and password.")
+		return
+	case len(username) > 256 || len(password) > 1024 || !utf8.ValidString(username) || strings.ContainsAny(username, "\x00\r\n"):
+		fail(http.StatusBadRequest, "That user name is not valid.")
+		return
+	}
+	ctx := r.Context()
+	if err := s.mail.CheckLogin(ctx, username, password); err != nil {
+		switch {
+		case errors.Is(err, mailaccess.ErrAuth):
+			s.log.Info("login refused", "account", username)
+			fail(http.StatusUnauthorized, "Wrong user name or password.")
+		case errors.Is(err, mailaccess.ErrUnreachable):
+			s.log.Warn("login: mail server unreachable", "account", username, "error", err)
+			fail(http.StatusServiceUnavailable, "The mail server cannot be reached right now. Please try again in a moment.")
+		default:
+			s.log.Error("login failed", "account", username, "error", err)
+			fail(http.StatusBadGateway, "The mail server answered in a way we did not understand. Please try again.")
+		}
+		return
+	}
+	acc, err := s.store.UpsertAccount(ctx, username, s.sealer.Seal(password, username))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.startSession(w, r, acc.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.log.Info("login", "account", username)
+	target := "/"
+	if _, err := s.mail.SyncFolders(ctx, acc.ID); err != nil {
+		s.log.Warn("login: folder list not refreshed", "account", username, "error", err)
+	} else if inbox, err := s.store.MailboxByName(ctx, acc.ID, "INBOX"); err == nil {
+		if err := s.syncs.SyncMailbox(ctx, acc.ID, inbox.Name); err != nil {
+			s.log.Warn("login: inbox sync incomplete", "account", username, "error", err)
+		}
+		target = fmt.Sprintf("/mailbox/%d", inbox.ID)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(r.Context(), hashToken(c.Value)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.clearCookie(w, r)
+	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
+}

@@ -1,0 +1,160 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+type folderView struct {
+	Folders []mailaccess.Mailbox
+	Current int64
+}
+
+type mailboxView struct {
+	view
+	folderView
+	Mailbox  mailaccess.Mailbox
+	Messages []mailaccess.Message
+	Next     string // cursor of the next (older) page, "" on the last page
+	First    bool   // this is the newest page
+}
+
+// home sends the browser to the inbox (or the first folder).
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	acc := accountFrom(r.Context())
+	list, err := s.store.Mailboxes(r.Context(), acc.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(list) == 0 {
+		if list, err = s.mail.SyncFolders(r.Context(), acc.ID); err != nil {
+			s.errorPage(w, r, http.StatusServiceUnavailable, "Your folders could not be read from the mail server: "+describe(err))
+			return
+		}
+		mailaccess.SortMailboxes(list)
+	}
+	if len(list) == 0 {
+		s.errorPage(w, r, http.StatusNotFound, "Your mailbox has no folders.")
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/mailbox/%d", list[0].ID), http.StatusSeeOther)
+}
+
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// parseCursor reads "MILLIS.UID" as written by formatCursor.
+func parseCursor(s string) (*mailaccess.Cursor, bool) {
+	if s == "" {
+		return nil, true
+	}
+	ms, uid, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil, false
+	}
+	t, err1 := strconv.ParseInt(ms, 10, 64)
+	u, err2 := strconv.ParseUint(uid, 10, 32)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	return &mailaccess.Cursor{Date: mailaccess.NewTime(time.UnixMilli(t)), UID: mailaccess.UID(u)}, true
+}
+
+func formatCursor(m mailaccess.Message) string {
+	return fmt.Sprintf("%d.%d", m.InternalDate.UnixMilli(), m.UID)
+}
+
+func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	acc := accountFrom(ctx)
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	after, ok := parseCursor(r.URL.Query().Get("after"))
+	if !ok {
+		s.errorPage(w, r, http.StatusBadRequest, "That page position is not valid.")
+		return
+	}
+	mb, err := s.store.Mailbox(ctx, acc.ID, id)
+	if err != nil {
+		s.storeError(w, r, err, "folder")
+		return
+	}
+	v := mailboxView{view: view{Title: mb.Name, Account: acc}, First: after == nil}
+	if mb.SyncedAt.IsZero() && !mb.NoSelect() {
+		// Never synced: fill the cache now. The dispatcher bounds how long this
+		// request waits; what is stored by then is shown.
+		if err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {
+			s.log.Warn("first sync of folder incomplete", "account", acc.Username, "mailbox", mb.Name, "error", err)
+		}
+		if mb, err = s.store.Mailbox(ctx, acc.ID, id); err != nil {
+			s.storeError(w, r, err, "folder")
+			return
+		}
+	}
+	v.Mailbox = mb
+	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Current = mb.ID
+	msgs, more, err := s.store.ListMessages(ctx, acc.ID, mb.ID, after, s.cfg.PageSize)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Messages = msgs
+	if more {
+		v.Next = formatCursor(msgs[len(msgs)-1])
+	}
+	if mb.SyncError != "" {
+		v.Error = mb.SyncError
+	}
+	s.render(w, r, http.StatusOK, "mailbox", v)
+}
+
+// syncNow asks for the folder to be synced and goes back to it.
+func (s *Server) syncNow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	acc := accountFrom(ctx)
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	mb, err := s.store.Mailbox(ctx, acc.ID, id)
+	if err != nil {
+		s.storeError(w, r, err, "folder")
+		return
+	}
+	if err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {
+		s.log.Warn("sync now", "account", acc.Username, "mailbox", mb.Name, "error", err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/mailbox/%d", mb.ID), http.StatusSeeOther)
+}
+
+// describe renders an IMAP-side error in words.
+func describe(err error) string {
+	switch {
+	case errors.Is(err, mailaccess.ErrAuth):
+		return "the server refused your password; log out and in again."
+	case errors.Is(err, mailaccess.ErrUnreachable):
+		return "the server cannot be reached right now."
+	case errors.Is(err, mailaccess.ErrMailboxGone):
+		return "the folder no longer exists on the server."
+	case errors.Is(err, mailaccess.ErrMessageGone):
+		return "the message was deleted on the server."
+	}
+	return "the server did not answer as expected."
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+const sessionCookie = "mailaccess_session"
+
+type ctxKey struct{}
+
+func accountFrom(ctx context.Context) *mailaccess.Account {
+	a, _ := ctx.Value(ctxKey{}).(*mailaccess.Account)
+	return a
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// secure reports whether cookies must be marked Secure for this request.
+func (s *Server) secure(r *http.Request) bool {
+	switch s.cfg.SecureCookies {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+// startSession issues a fresh session for the account. Any session the
+// browser already had is ended, so a token planted before login is useless.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, accountID int64) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.store.DeleteSession(r.Context(), hashToken(c.Value))
+	}
+	token := rand.Text() + rand.Text() // 2 × 128 bits, base32
+	expires := time.Now().Add(s.cfg.SessionMax)
+	if err := s.store.CreateSession(r.Context(), hashToken(token), accountID, expires); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+	})
+	return nil
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r),
+	})
+}
+
+// authed runs h with the session's account in the context, or sends the
+// browser to the login page.
+func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		idHash := hashToken(c.Value)
+		ses, err := s.store.Session(r.Context(), idHash, s.cfg.SessionIdle)
+		if errors.Is(err, mailaccess.ErrNotFound) {
+			s.clearCookie(w, r)
+			http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		// One write a minute at most keeps the idle expiry moving.
+		if time.Since(ses.LastSeenAt.Time) > time.Minute {
+			if err := s.store.TouchSession(r.Context(), idHash); err != nil {
+				s.log.Warn("touch session", "error", err)
+			}
+		}
+		acc, err := s.store.Account(r.Context(), ses.AccountID)
+		if err != nil {
+			s.storeError(w, r, err, "account")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &acc)))
+	}
+}
+
