@@ -266,7 +266,7 @@ func (s *Syncer) syncMailbox(ctx context.Context, c *conn, m mailaccess.Mailbox,
 	// Flags of messages already cached, before fetching new ones so that the
 	// comparison covers only what was cached.
 	if len(cachedUIDs) > len(vanished) {
-		n, err := s.syncFlags(ctx, c, m, condstore)
+		n, err := s.syncFlags(ctx, c, m, condstore, cachedUIDs)
 		if err != nil {
 			return res, err
 		}
@@ -343,20 +343,21 @@ func diffUIDs(server, cached []mailaccess.UID) (added, vanished []mailaccess.UID
 // syncFlags applies flag changes made elsewhere to cached messages: with
 // CONDSTORE only those changed since the recorded HIGHESTMODSEQ, otherwise a
 // comparison of every message's flags.
-func (s *Syncer) syncFlags(ctx context.Context, c *conn, m mailaccess.Mailbox, condstore bool) (int, error) {
+// Only messages in cached (ascending) are considered: new ones are fetched whole.
+func (s *Syncer) syncFlags(ctx context.Context, c *conn, m mailaccess.Mailbox, condstore bool, cached []mailaccess.UID) (int, error) {
 	opts := &imap.FetchOptions{UID: true, Flags: true}
-	var cached map[mailaccess.UID]string
+	var cachedFlags map[mailaccess.UID]string
 	if condstore && m.HighestModSeq > 0 {
 		opts.ModSeq = true
 		opts.ChangedSince = uint64(m.HighestModSeq)
 	} else {
 		var err error
-		if cached, err = s.store.MailboxFlags(ctx, m.AccountID, m.ID); err != nil {
+		if cachedFlags, err = s.store.MailboxFlags(ctx, m.AccountID, m.ID); err != nil {
 			return 0, err
 		}
 	}
-	all := imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}} // 1:*
-	cmd := c.c.Fetch(all, opts)
+	upTo := imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(cached[len(cached)-1])}}
+	cmd := c.c.Fetch(upTo, opts)
 	var updates []mailaccess.FlagUpdate
 	for {
 		msg := cmd.Next()
@@ -369,11 +370,11 @@ func (s *Syncer) syncFlags(ctx context.Context, c *conn, m mailaccess.Mailbox, c
 			return 0, s.connErr(ctx, "fetch flags", err)
 		}
 		flags := flagStrings(buf.Flags)
-		if cached != nil {
-			old, ok := cached[mailaccess.UID(buf.UID)]
-			if !ok || old == strings.Join(flags, " ") {
-				continue
-			}
+		if _, ok := slices.BinarySearch(cached, mailaccess.UID(buf.UID)); !ok {
+			continue
+		}
+		if cachedFlags != nil && cachedFlags[mailaccess.UID(buf.UID)] == strings.Join(flags, " ") {
+			continue
 		}
 		updates = append(updates, mailaccess.FlagUpdate{UID: mailaccess.UID(buf.UID), Flags: flags, ModSeq: mailaccess.ModSeq(buf.ModSeq)})
 	}
