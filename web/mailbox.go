@@ -11,14 +11,14 @@ import (
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
-type folderView struct {
+type FolderView struct {
 	Folders []mailaccess.Mailbox
 	Current int64
 }
 
 type mailboxView struct {
 	view
-	folderView
+	FolderView
 	Mailbox  mailaccess.Mailbox
 	Messages []mailaccess.Message
 	Next     string // cursor of the next (older) page, "" on the last page

@@ -18,7 +18,7 @@ import (
 
 type messageView struct {
 	view
-	folderView
+	FolderView
 	Message     mailaccess.Message
 	Mailbox     mailaccess.Mailbox
 	Body        string

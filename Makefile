@@ -1,0 +1,37 @@
+# mailaccess — run `make help` for the targets.
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+DATA    ?= data/demo
+PKGS    ?= ./...
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## run the demo webmail: SQLite + built-in IMAP server seeded from testdata/ (Ctrl-C stops it)
+	$(GO) run ./cmd/mailaccess demo -data $(DATA) -http.address $(ADDR)
+
+.PHONY: test
+test: ## the whole suite with -race against a throwaway PostgreSQL, Dovecot and headless Chromium
+	$(GO) run ./internal/harness -- $(GO) test -race -count=1 $(PKGS)
+
+.PHONY: build
+build: ## build bin/mailaccess
+	$(GO) build -o bin/mailaccess ./cmd/mailaccess
+
+.PHONY: bench
+bench: ## Go benchmarks against the throwaway servers (not part of make test)
+	$(GO) run ./internal/harness -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+.PHONY: clean
+clean: ## remove build output and the demo's data
+	rm -rf bin data
