@@ -23,6 +23,9 @@ func (s *Syncer) FetchBody(ctx context.Context, accountID, messageID int64) ([]b
 	if err != nil {
 		return nil, false, err
 	}
+	// One message: bounded by a few command deadlines, whatever the caller's context.
+	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
+	defer cancel()
 	c, err := s.login(ctx, accountID)
 	if err != nil {
 		return nil, false, err

@@ -143,6 +143,8 @@ func (s *Syncer) connErr(ctx context.Context, op string, err error) error {
 // CheckLogin reports whether the server accepts username and password
 // (ErrAuth when it refuses, ErrUnreachable when it cannot be asked).
 func (s *Syncer) CheckLogin(ctx context.Context, username, password string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
 	c, err := s.dial(ctx, username, password)
 	if err != nil {
 		return err

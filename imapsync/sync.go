@@ -50,6 +50,8 @@ type MailboxResult struct {
 // LIST: new folders are added with their special-use role, folders gone from
 // the server are dropped with their messages. It returns the folders.
 func (s *Syncer) SyncFolders(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
 	c, err := s.login(ctx, accountID)
 	if err != nil {
 		return nil, err
