@@ -156,4 +156,3 @@ func clip(s string) string {
 	}
 	return s
 }
-

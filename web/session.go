@@ -96,4 +96,3 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &acc)))
 	}
 }
-

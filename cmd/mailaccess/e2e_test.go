@@ -1,0 +1,518 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	netmail "net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-message/charset"
+
+	"github.com/mailaccess/mailaccess/internal/testenv"
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// testApp is the real wiring of `mailaccess serve`, on a free port.
+type testApp struct {
+	URL string
+	app *app
+}
+
+// startApp runs the web server against imapAddr with a cache on the dialect.
+func startApp(t *testing.T, imapAddr string, dialect mailaccess.Dialect) *testApp {
+	t.Helper()
+	cfg := defaultConfig()
+	dir := t.TempDir()
+	cfg.Database.URL = "sqlite:" + filepath.Join(dir, "cache.db")
+	if dialect == mailaccess.Postgres {
+		cfg.Database.URL = testenv.PostgresDB(t)
+	}
+	cfg.Security.KeyFile = filepath.Join(dir, "secret.key")
+	cfg.IMAP.Address = imapAddr
+	cfg.IMAP.TLS = "none"
+	cfg.IMAP.Timeout = 10 * time.Second
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := newApp(ctx, &cfg, logger, true)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.serveHTTP(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("web server: %v", err)
+		}
+		a.Close()
+	})
+	return &testApp{URL: "http://" + ln.Addr().String(), app: a}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// browser starts a headless Chromium for the test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	// Not t.TempDir: Chromium's helper processes may still write to the
+	// profile for a moment after the browser exits, which would fail the test
+	// in its cleanup. The profile is removed on a best-effort basis.
+	profile, err := os.MkdirTemp("", "mailaccess-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(testenv.Chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		os.RemoveAll(profile)
+	})
+	return ctx
+}
+
+func run1(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// texts returns the trimmed text of every element matching a CSS selector.
+func texts(sel string, out *[]string) chromedp.Action {
+	return chromedp.Evaluate(fmt.Sprintf(`Array.from(document.querySelectorAll(%q)).map(e => e.textContent.trim())`, sel), out)
+}
+
+func loginActions(base, user, pass string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Navigate(base + "/login"),
+		chromedp.WaitVisible("#username", chromedp.ByQuery),
+		chromedp.SendKeys("#username", user, chromedp.ByQuery),
+		chromedp.SendKeys("#password", pass, chromedp.ByQuery),
+		chromedp.Click("button[type=submit]", chromedp.ByQuery),
+	}
+}
+
+func appendRaw(t *testing.T, c *imapclient.Client, mailbox, raw string, date time.Time, flags ...imap.Flag) {
+	t.Helper()
+	raw = strings.ReplaceAll(raw, "\n", "\r\n")
+	cmd := c.Append(mailbox, int64(len(raw)), &imap.AppendOptions{Flags: flags, Time: date})
+	if _, err := io.WriteString(cmd, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedReports fills a fresh Dovecot user's INBOX with n dated reports.
+func seedReports(t *testing.T, server *testenv.DovecotServer, user string, n int) {
+	t.Helper()
+	c, err := imapclient.DialInsecure(server.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, server.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i := 1; i <= n; i++ {
+		date := base.Add(time.Duration(i) * time.Hour)
+		var flags []imap.Flag
+		if i%2 == 0 {
+			flags = append(flags, imap.FlagSeen)
+		}
+		appendRaw(t, c, "INBOX", fmt.Sprintf("From: Jürgen Weiß <juergen@example.de>\nTo: %s@example.org\nSubject: Status report %d\nDate: %s\nMessage-ID: <report-%d@example.de>\nContent-Type: text/plain; charset=utf-8\n\nBody of report %d: all systems nominal.\n", user, i, date.Format(time.RFC1123Z), i, i), date, flags...)
+	}
+	if err := c.Create("Projects", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	appendRaw(t, c, "Projects", "From: a@example.org\nSubject: Kick-off\n\nLet us start.\n", base)
+}
+
+func TestBrowserJourneyAgainstDovecot(t *testing.T) {
+	for _, d := range []mailaccess.Dialect{mailaccess.SQLite, mailaccess.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			server := testenv.IMAP(t)
+			user := server.NewUser(t)
+			seedReports(t, server, user, 55)
+			app := startApp(t, server.Addr, d)
+			ctx := browser(t)
+
+			var subjects, folders []string
+			run1(t, ctx, loginActions(app.URL, user, server.Password),
+				chromedp.WaitVisible("table.messages", chromedp.ByQuery),
+				texts("td.subject a", &subjects),
+				texts("nav.folders li", &folders))
+			if len(subjects) != 50 || subjects[0] != "Status report 55" || subjects[49] != "Status report 6" {
+				t.Fatalf("first page: %d subjects, %q … %q", len(subjects), first(subjects), last(subjects))
+			}
+			for _, want := range []string{"INBOX", "Drafts", "Sent", "Junk", "Trash", "Projects"} {
+				if !containsPrefix(folders, want) {
+					t.Fatalf("folder list %q lacks %s", folders, want)
+				}
+			}
+			if !strings.HasPrefix(folders[0], "INBOX") || !containsPrefix(folders, "INBOX 28") {
+				t.Fatalf("INBOX must come first with 28 unread: %q", folders)
+			}
+
+			run1(t, ctx, chromedp.Click("a[rel=next]", chromedp.ByQuery),
+				chromedp.WaitNotPresent("a[rel=next]", chromedp.ByQuery),
+				texts("td.subject a", &subjects))
+			if strings.Join(subjects, "|") != "Status report 5|Status report 4|Status report 3|Status report 2|Status report 1" {
+				t.Fatalf("second page: %q", subjects)
+			}
+
+			var body, heading string
+			run1(t, ctx, chromedp.Click(`//td[@class="subject"]/a[text()="Status report 3"]`, chromedp.BySearch),
+				chromedp.WaitVisible("pre.body", chromedp.ByQuery),
+				chromedp.Text("main h1", &heading, chromedp.ByQuery),
+				chromedp.Text("pre.body", &body, chromedp.ByQuery))
+			if heading != "Status report 3" || !strings.Contains(body, "Body of report 3: all systems nominal.") {
+				t.Fatalf("message view: %q / %q", heading, body)
+			}
+
+			// Another folder is synced when first opened.
+			run1(t, ctx, chromedp.Click(`//nav[@class="folders"]//a[text()="Projects"]`, chromedp.BySearch),
+				chromedp.WaitVisible("table.messages", chromedp.ByQuery),
+				texts("td.subject a", &subjects))
+			if strings.Join(subjects, "|") != "Kick-off" {
+				t.Fatalf("Projects: %q", subjects)
+			}
+
+			var notice string
+			run1(t, ctx, chromedp.Click(`//button[text()="Log out"]`, chromedp.BySearch),
+				chromedp.WaitVisible("p.notice", chromedp.ByQuery),
+				chromedp.Text("p.notice", &notice, chromedp.ByQuery))
+			if notice != "You are logged out." {
+				t.Fatalf("after logout: %q", notice)
+			}
+		})
+	}
+}
+
+func TestBrowserWrongPassword(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	ctx := browser(t)
+	var msg string
+	run1(t, ctx, loginActions(app.URL, user, "not-the-password"),
+		chromedp.WaitVisible("p.error", chromedp.ByQuery),
+		chromedp.Text("p.error", &msg, chromedp.ByQuery))
+	if msg != "Wrong user name or password." {
+		t.Fatalf("wrong password answered %q", msg)
+	}
+	if _, err := app.app.store.AccountByUsername(context.Background(), user); !errors.Is(err, mailaccess.ErrNotFound) {
+		t.Fatalf("a failed login created an account row: %v", err)
+	}
+}
+
+// httpSession is a plain HTTP client with a cookie jar, for status codes.
+func httpSession(t *testing.T, base, user, pass string) (*http.Client, *http.Response) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 60 * time.Second}
+	resp, err := c.PostForm(base+"/login", url.Values{"username": {user}, "password": {pass}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return c, resp
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestBadInputAnswersClearly(t *testing.T) {
+	server := testenv.IMAP(t)
+	alice, bob := server.NewUser(t), server.NewUser(t)
+	seedReports(t, server, alice, 3)
+	seedReports(t, server, bob, 1)
+	app := startApp(t, server.Addr, mailaccess.Postgres)
+	ctx := context.Background()
+
+	ca, resp := httpSession(t, app.URL, alice, server.Password)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	cb, _ := httpSession(t, app.URL, bob, server.Password)
+	bobAcc, err := app.app.store.AccountByUsername(ctx, bob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, _ := app.app.store.MailboxByName(ctx, bobAcc.ID, "INBOX")
+	bobMsgs, _, _ := app.app.store.ListMessages(ctx, bobAcc.ID, inbox.ID, nil, 10)
+	if len(bobMsgs) != 1 {
+		t.Fatalf("bob's inbox: %d messages", len(bobMsgs))
+	}
+	if code, _ := get(t, cb, fmt.Sprintf("%s/message/%d", app.URL, bobMsgs[0].ID)); code != 200 {
+		t.Fatalf("owner reads message: %d", code)
+	}
+	for _, path := range []string{
+		fmt.Sprintf("/message/%d", bobMsgs[0].ID), // another account's message
+		fmt.Sprintf("/mailbox/%d", inbox.ID),      // another account's folder
+		"/message/999999999", "/message/abc", "/message/-1", "/mailbox/0", "/no/such/page",
+	} {
+		code, body := get(t, ca, app.URL+path)
+		if code != http.StatusNotFound || !strings.Contains(body, "404") {
+			t.Errorf("GET %s: %d, want 404 page", path, code)
+		}
+	}
+	if code, body := get(t, ca, app.URL+"/mailbox/1?after=yesterday"); code != http.StatusBadRequest || !strings.Contains(body, "not valid") {
+		t.Errorf("bad cursor: %d", code)
+	}
+
+	// Without a session, pages send the browser to the login page.
+	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r, err := anon.Get(app.URL + "/mailbox/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+		t.Errorf("anonymous folder view: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+
+	// A cross-site form post is refused.
+	req, _ := http.NewRequest("POST", app.URL+"/logout", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	r, err = ca.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d, want 403", r.StatusCode)
+	}
+}
+
+func TestLoginWhileIMAPServerIsDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	app := startApp(t, addr, mailaccess.SQLite)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	r, err := c.PostForm(app.URL+"/login", url.Values{"username": {"someone"}, "password": {"secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "The mail server cannot be reached right now.") {
+		t.Fatalf("login with the IMAP server down: %d, page: %s", r.StatusCode, body)
+	}
+	if code, _ := get(t, c, app.URL+"/healthz"); code != 200 {
+		t.Fatalf("the web server stopped serving: healthz %d", code)
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func last(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[len(s)-1]
+}
+
+func containsPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(strings.Join(strings.Fields(s), " "), prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// demoInbox reads the demo corpus and returns INBOX's subjects as the list
+// should show them: newest internal date first.
+func demoInbox(t *testing.T, seed string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(seed, "manifest.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type entry struct {
+		subject string
+		date    time.Time
+		order   int
+	}
+	var inbox []entry
+	dec := &mime.WordDecoder{CharsetReader: charset.Reader}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
+		if len(f) != 4 || f[0] != "INBOX" {
+			continue
+		}
+		date, err := time.Parse(time.RFC3339, f[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(seed, f[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", f[1], err)
+		}
+		subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil {
+			t.Fatalf("%s: %v", f[1], err)
+		}
+		inbox = append(inbox, entry{strings.Join(strings.Fields(subject), " "), date, i})
+	}
+	sort.SliceStable(inbox, func(a, b int) bool {
+		if !inbox[a].date.Equal(inbox[b].date) {
+			return inbox[a].date.After(inbox[b].date)
+		}
+		return inbox[a].order > inbox[b].order
+	})
+	var out []string
+	for _, e := range inbox {
+		out = append(out, e.subject)
+	}
+	return out
+}
+
+// lineWriter hands each line written to it to a channel.
+type lineWriter struct{ lines chan string }
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(string(p), "\n") {
+		select {
+		case w.lines <- l:
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+func TestBrowserJourneyAgainstTheDemo(t *testing.T) {
+	seed := "../../testdata/demo"
+	ctx, cancel := context.WithCancel(context.Background())
+	out := lineWriter{lines: make(chan string, 100)}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "-data", t.TempDir(), "-seed", seed, "-http.address", "127.0.0.1:0", "-log.level", "warn"},
+			out, testWriter{t}, envOf(nil))
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("demo: %v", err)
+		}
+	})
+	var base string
+	deadline := time.After(60 * time.Second)
+	for base == "" {
+		select {
+		case l := <-out.lines:
+			if u, ok := strings.CutPrefix(strings.TrimSpace(l), "open:"); ok {
+				base = strings.TrimSuffix(strings.TrimSpace(u), "/")
+			}
+		case err := <-done:
+			t.Fatalf("demo stopped: %v", err)
+		case <-deadline:
+			t.Fatal("the demo printed no address within 60s")
+		}
+	}
+
+	want := demoInbox(t, seed)
+	if len(want) < 100 {
+		t.Fatalf("demo INBOX has only %d messages", len(want))
+	}
+	bctx := browser(t)
+	var subjects, folders []string
+	run1(t, bctx, loginActions(base, demoUser, demoPassword),
+		chromedp.WaitVisible("table.messages", chromedp.ByQuery),
+		texts("td.subject a", &subjects),
+		texts("nav.folders li", &folders))
+	if len(subjects) != 50 {
+		t.Fatalf("first page has %d messages, want 50", len(subjects))
+	}
+	for i := range subjects {
+		if subjects[i] != want[i] && !(want[i] == "" && subjects[i] == "(no subject)") {
+			t.Fatalf("row %d: %q, want %q", i, subjects[i], want[i])
+		}
+	}
+	for _, f := range []string{"INBOX", "Drafts", "Sent", "Junk", "Trash", "2025", "mailaccess"} {
+		if !containsPrefix(folders, f) {
+			t.Fatalf("folder list %q lacks %s", folders, f)
+		}
+	}
+	var heading, body string
+	run1(t, bctx, chromedp.Click("td.subject a", chromedp.ByQuery),
+		chromedp.WaitVisible("pre.body", chromedp.ByQuery),
+		chromedp.Text("main h1", &heading, chromedp.ByQuery),
+		chromedp.Text("pre.body", &body, chromedp.ByQuery))
+	if heading != want[0] || strings.TrimSpace(body) == "" {
+		t.Fatalf("newest message: heading %q (want %q), body %d bytes", heading, want[0], len(body))
+	}
+}

@@ -1,0 +1,80 @@
+// Command mailaccess is the webmail: its web server, its demo and its
+// maintenance commands, in one binary.
+//
+//	mailaccess serve   -config FILE   the web server
+//	mailaccess demo                   the web server on SQLite with a built-in demo IMAP server
+//	mailaccess migrate -config FILE   apply the database migrations
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mailaccess:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: mailaccess <command> [flags]
+
+commands:
+  serve     run the web server (-config FILE)
+  demo      run the web server on SQLite with a built-in demo IMAP server
+  migrate   apply database migrations (-config FILE)
+
+Every command takes -config FILE and one flag per configuration key
+(-section.key=value); "mailaccess <command> -h" lists them.
+`
+
+// run is the whole program but for exiting; it returns when ctx ends or the
+// command is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stderr, getenv)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr, getenv)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// commandConfig parses the flags and configuration of a subcommand.
+func commandConfig(name string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("mailaccess "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.String("config", "", "TOML configuration file (see mailaccess.example.toml)")
+	if extra != nil {
+		extra(fs)
+	}
+	cfg, err := loadConfig(fs, args, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs, nil
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mailaccess/mailaccess/asyncdispatch"
+	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/mailaccess"
+	"github.com/mailaccess/mailaccess/web"
+)
+
+func newLogger(cfg *Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Log.Level)) // validated already
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// app is everything a serving process is made of.
+type app struct {
+	cfg        *Config
+	log        *slog.Logger
+	store      *mailaccess.Store
+	sealer     *mailaccess.Sealer
+	syncer     *imapsync.Syncer
+	dispatcher *asyncdispatch.Dispatcher
+}
+
+// newApp opens the store and builds the sync engine and the dispatcher.
+func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool) (*app, error) {
+	key, err := cfg.sealingKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := mailaccess.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Migrate: migrate, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: logger, store: store, sealer: sealer}
+	a.syncer = imapsync.New(imapsync.Config{
+		Address:            cfg.IMAP.Address,
+		TLS:                cfg.IMAP.TLS,
+		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
+		Timeout:            cfg.IMAP.Timeout,
+		BatchSize:          cfg.Sync.BatchSize,
+		BodyMaxBytes:       cfg.Sync.BodyMaxBytes,
+	}, store, a.credentials, logger)
+	a.dispatcher = asyncdispatch.New(asyncdispatch.Config{
+		Mode:         cfg.Async.Mode,
+		InlineBudget: cfg.Sync.InlineBudget,
+	}, map[string]asyncdispatch.Handler{
+		asyncdispatch.KindSyncMailbox: func(ctx context.Context, job asyncdispatch.Job) error {
+			_, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, nil)
+			return err
+		},
+	}, logger)
+	return a, nil
+}
+
+// credentials unseals an account's stored IMAP password.
+func (a *app) credentials(ctx context.Context, accountID int64) (string, string, error) {
+	acc, err := a.store.Account(ctx, accountID)
+	if err != nil {
+		return "", "", err
+	}
+	pass, err := a.sealer.Open(acc.PasswordEnc, acc.Username)
+	if err != nil {
+		return "", "", fmt.Errorf("account %s: %w", acc.Username, err)
+	}
+	return acc.Username, pass, nil
+}
+
+// SyncMailbox lets the web layer ask the dispatcher for a folder sync.
+func (a *app) SyncMailbox(ctx context.Context, accountID int64, mailbox string) error {
+	_, err := a.dispatcher.Dispatch(ctx, asyncdispatch.Job{Kind: asyncdispatch.KindSyncMailbox, AccountID: accountID, Mailbox: mailbox})
+	return err
+}
+
+// serveHTTP runs the web server on ln until ctx ends, then shuts it down
+// gracefully.
+func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
+	w, err := web.New(web.Config{
+		SecureCookies: a.cfg.HTTP.SecureCookies,
+		SessionIdle:   a.cfg.Security.SessionIdle,
+		SessionMax:    a.cfg.Security.SessionMax,
+	}, a.store, a.syncer, a, a.sealer, a.log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           w.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      a.cfg.Sync.InlineBudget + 60*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go a.expireSessions(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shut down web server: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// expireSessions deletes dead sessions every few minutes.
+func (a *app) expireSessions(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.Security.SessionIdle); err != nil && ctx.Err() == nil {
+			a.log.Warn("expire sessions", "error", err)
+		} else if n > 0 {
+			a.log.Debug("expired sessions deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (a *app) Close() error { return a.store.Close() }
