@@ -24,22 +24,46 @@ func (s *Store) Mailboxes(ctx context.Context, accountID int64) ([]Mailbox, erro
 	return list, nil
 }
 
-// SortMailboxes orders folders as the folder list shows them: special-use
-// folders first, then by name with children right after their parent.
+// SortMailboxes orders folders as the folder list shows them, as a tree:
+// top-level folders with a special use first (Inbox, Drafts, Sent, Archive,
+// Junk, Trash), then the others by name, each followed by its sub-folders.
 func SortMailboxes(list []Mailbox) {
+	topRank := map[string]int{}
+	for _, m := range list {
+		if m.Depth() == 0 {
+			topRank[m.Name] = m.Role.Rank()
+		}
+	}
+	rank := func(m Mailbox) int {
+		top := m.Name
+		if m.Delimiter != "" {
+			top, _, _ = strings.Cut(m.Name, m.Delimiter)
+		}
+		if r, ok := topRank[top]; ok {
+			return r
+		}
+		return RoleNone.Rank()
+	}
 	slices.SortStableFunc(list, func(a, b Mailbox) int {
-		ra, rb := a.Role.Rank(), b.Role.Rank()
-		if a.Depth() > 0 {
-			ra = 10
-		}
-		if b.Depth() > 0 {
-			rb = 10
-		}
-		if ra != rb {
+		if ra, rb := rank(a), rank(b); ra != rb {
 			return ra - rb
 		}
-		return strings.Compare(a.Name, b.Name)
+		// Component by component, so "A/B" follows "A" before "A-C".
+		pa, pb := splitName(a), splitName(b)
+		for i := 0; i < len(pa) && i < len(pb); i++ {
+			if c := strings.Compare(pa[i], pb[i]); c != 0 {
+				return c
+			}
+		}
+		return len(pa) - len(pb)
 	})
+}
+
+func splitName(m Mailbox) []string {
+	if m.Delimiter == "" {
+		return []string{m.Name}
+	}
+	return strings.Split(m.Name, m.Delimiter)
 }
 
 // Mailbox returns the account's folder with id, or ErrNotFound.

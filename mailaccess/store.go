@@ -137,7 +137,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) provider(logger *slog.Logger) (*goose.Provider, error) {
+func (s *Store) provider() (*goose.Provider, error) {
 	fsys, err := migrations.FS(string(s.dialect))
 	if err != nil {
 		return nil, err
@@ -146,11 +146,7 @@ func (s *Store) provider(logger *slog.Logger) (*goose.Provider, error) {
 	if s.dialect == SQLite {
 		gd = goose.DialectSQLite3
 	}
-	var opts []goose.ProviderOption
-	if logger != nil {
-		opts = append(opts, goose.WithSlog(logger), goose.WithVerbose(true))
-	}
-	p, err := goose.NewProvider(gd, s.db.DB, fsys, opts...)
+	p, err := goose.NewProvider(gd, s.db.DB, fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
@@ -160,12 +156,18 @@ func (s *Store) provider(logger *slog.Logger) (*goose.Provider, error) {
 // Migrate applies every pending migration, each in its own transaction.
 // It is idempotent.
 func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
-	p, err := s.provider(logger)
+	p, err := s.provider()
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
+	results, err := p.Up(ctx)
+	if err != nil {
 		return fmt.Errorf("migrate %s database: %w", s.dialect, err)
+	}
+	for _, r := range results {
+		if logger != nil {
+			logger.Info("migration applied", "database", string(s.dialect), "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		}
 	}
 	return nil
 }
@@ -173,7 +175,7 @@ func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
 // SchemaVersion returns the database's schema version and the newest one this
 // binary carries.
 func (s *Store) SchemaVersion(ctx context.Context) (current, target int64, err error) {
-	p, err := s.provider(nil)
+	p, err := s.provider()
 	if err != nil {
 		return 0, 0, err
 	}

@@ -105,6 +105,7 @@ func TestStore(t *testing.T) {
 			for _, m := range []Mailbox{
 				{Name: "Trash", Role: RoleTrash}, {Name: "Archive/2025", Delimiter: "/"}, {Name: "Archive", Delimiter: "/", Role: RoleArchive},
 				{Name: "Sent", Role: RoleSent}, {Name: "INBOX", Role: RoleInbox}, {Name: "Projects", Delimiter: "/"}, {Name: "Drafts", Role: RoleDrafts},
+				{Name: "Archive/2024", Delimiter: "/"}, {Name: "Archive-old", Delimiter: "/"}, {Name: "INBOX/Receipts", Delimiter: "/"},
 			} {
 				m.AccountID = acc.ID
 				if _, err := s.UpsertMailbox(ctx, m); err != nil {
@@ -119,7 +120,7 @@ func TestStore(t *testing.T) {
 			for _, m := range list {
 				names = append(names, m.Name)
 			}
-			want := []string{"INBOX", "Drafts", "Sent", "Archive", "Trash", "Archive/2025", "Projects"}
+			want := []string{"INBOX", "INBOX/Receipts", "Drafts", "Sent", "Archive", "Archive/2024", "Archive/2025", "Trash", "Archive-old", "Projects"}
 			if !slices.Equal(names, want) {
 				t.Fatalf("order: %v, want %v", names, want)
 			}

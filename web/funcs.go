@@ -12,7 +12,7 @@ var funcs = template.FuncMap{
 	"shortDate": shortDate,
 	"longDate":  func(t mailaccess.Time) string { return formatLong(t) },
 	"size":      humanSize,
-	"indent":    func(n int) int { return n * 14 },
+	"depth":     func(n int) int { return min(n, 5) }, // CSS classes depth-0 … depth-5
 }
 
 // shortDate shows a list date: the time today, the day this year, else the full date.
