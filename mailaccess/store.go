@@ -36,6 +36,7 @@ var ErrSchemaBehind = errors.New("database schema is behind this binary")
 // It is safe for concurrent use.
 type Store struct {
 	db      *sqlx.DB
+	url     string // the driver's DSN, for the job listener
 	dialect Dialect
 	now     func() time.Time
 }
@@ -118,7 +119,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database %s: %w", dialect, redactURL(rawURL), err)
 	}
-	s := &Store{db: db, dialect: dialect, now: time.Now}
+	s := &Store{db: db, url: dsn, dialect: dialect, now: time.Now}
 	if opts.Migrate {
 		if err := s.Migrate(ctx, opts.Logger); err != nil {
 			db.Close()
