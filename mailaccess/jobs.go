@@ -34,7 +34,7 @@ type Job struct {
 	Attempts      int      `db:"attempts"`
 	MaxAttempts   int      `db:"max_attempts"`
 	RunAfter      Time     `db:"run_after"`
-	LeaseOwner    string   `db:"lease_owner"`
+	LeaseOwner    string   `db:"lease_owner"` // who holds it (running) or finished it (done, failed)
 	LeaseExpires  Time     `db:"lease_expires"`
 	ProgressDone  int64    `db:"progress_done"`
 	ProgressTotal int64    `db:"progress_total"`
@@ -166,14 +166,15 @@ func (s *Store) UpdateJobProgress(ctx context.Context, id int64, owner string, d
 	return s.held(ctx, "record progress of", id, owner, `progress_done = ?, progress_total = ?`, done, total)
 }
 
-// CompleteJob marks a job owner holds as done.
+// CompleteJob marks a job owner holds as done. The owner stays recorded as
+// the one who finished it.
 func (s *Store) CompleteJob(ctx context.Context, id int64, owner string) error {
-	return s.held(ctx, "complete", id, owner, `state = 'done', lease_owner = '', lease_expires = NULL, error = '', finished_at = ?`, s.timeNow())
+	return s.held(ctx, "complete", id, owner, `state = 'done', lease_expires = NULL, error = '', finished_at = ?`, s.timeNow())
 }
 
 // FailJob marks a job owner holds as failed for good, with a message in words.
 func (s *Store) FailJob(ctx context.Context, id int64, owner, msg string) error {
-	return s.held(ctx, "fail", id, owner, `state = 'failed', lease_owner = '', lease_expires = NULL, error = ?, finished_at = ?`, msg, s.timeNow())
+	return s.held(ctx, "fail", id, owner, `state = 'failed', lease_expires = NULL, error = ?, finished_at = ?`, msg, s.timeNow())
 }
 
 // RetryJob puts a job owner holds back in the queue, due at runAfter, with

@@ -74,7 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.mail.SyncFolders(ctx, acc.ID); err != nil {
 		s.log.Warn("login: folder list not refreshed", "account", username, "error", err)
 	} else if inbox, err := s.store.MailboxByName(ctx, acc.ID, "INBOX"); err == nil {
-		if err := s.syncs.SyncMailbox(ctx, acc.ID, inbox.Name); err != nil {
+		if _, err := s.syncs.SyncMailbox(ctx, acc.ID, inbox.Name); err != nil {
 			s.log.Warn("login: inbox sync incomplete", "account", username, "error", err)
 		}
 		target = fmt.Sprintf("/mailbox/%d", inbox.ID)

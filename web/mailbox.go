@@ -21,8 +21,9 @@ type mailboxView struct {
 	FolderView
 	Mailbox  mailaccess.Mailbox
 	Messages []mailaccess.Message
-	Next     string // cursor of the next (older) page, "" on the last page
-	First    bool   // this is the newest page
+	Next     string          // cursor of the next (older) page, "" on the last page
+	First    bool            // this is the newest page
+	Sync     *mailaccess.Job // the folder's sync job while it is queued or running
 }
 
 // home sends the browser to the inbox (or the first folder).
@@ -92,18 +93,28 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := mailboxView{view: view{Title: mb.Name, Account: acc}, First: after == nil}
-	if mb.SyncedAt.IsZero() && !mb.NoSelect() {
-		// Never synced: fill the cache now. The dispatcher bounds how long this
-		// request waits; what is stored by then is shown.
-		if err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {
-			s.log.Warn("first sync of folder incomplete", "account", acc.Username, "mailbox", mb.Name, "error", err)
+	if !mb.NoSelect() && time.Since(mb.SyncedAt.Time) > s.cfg.RefreshAfter {
+		// Stale or never synced: ask for a sync. With workers this returns at
+		// once and the page shows the progress; inline, the dispatcher bounds
+		// how long this request waits, and what is stored by then is shown.
+		job, err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name)
+		if err != nil {
+			s.log.Warn("folder sync incomplete", "account", acc.Username, "mailbox", mb.Name, "error", err)
+		}
+		if job.Active() {
+			v.Sync = &job
 		}
 		if mb, err = s.store.Mailbox(ctx, acc.ID, id); err != nil {
 			s.storeError(w, r, err, "folder")
 			return
 		}
+	} else if job, err := s.syncs.LatestSync(ctx, acc.ID, mb.Name); err == nil && job.Active() {
+		v.Sync = &job
 	}
 	v.Mailbox = mb
+	if v.Sync != nil {
+		v.Refresh = 2
+	}
 	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -138,7 +149,7 @@ func (s *Server) syncNow(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err, "folder")
 		return
 	}
-	if err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {
+	if _, err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {
 		s.log.Warn("sync now", "account", acc.Username, "mailbox", mb.Name, "error", err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/mailbox/%d", mb.ID), http.StatusSeeOther)

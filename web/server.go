@@ -53,7 +53,11 @@ type Mail interface {
 
 // Syncs asks for a folder to be synced; the dispatcher decides where it runs.
 type Syncs interface {
-	SyncMailbox(ctx context.Context, accountID int64, mailbox string) error
+	// SyncMailbox returns the sync job as it stands: queued or running on a
+	// worker, or finished when it ran inline (then with the run's error).
+	SyncMailbox(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error)
+	// LatestSync returns the newest sync job of a folder, or mailaccess.ErrNotFound.
+	LatestSync(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error)
 }
 
 // Sealer encrypts a password for storage.
@@ -67,6 +71,7 @@ type Config struct {
 	SessionIdle   time.Duration // default 2h
 	SessionMax    time.Duration // default 30 days
 	PageSize      int           // messages per list page; default 50
+	RefreshAfter  time.Duration // a folder shown after this long since its last sync is synced again; default 1m
 }
 
 // Server serves the webmail.
@@ -86,6 +91,7 @@ func New(cfg Config, store Store, mail Mail, syncs Syncs, sealer Sealer, logger 
 	cfg.SessionIdle = cmp.Or(cfg.SessionIdle, 2*time.Hour)
 	cfg.SessionMax = cmp.Or(cfg.SessionMax, 30*24*time.Hour)
 	cfg.PageSize = cmp.Or(cfg.PageSize, 50)
+	cfg.RefreshAfter = cmp.Or(cfg.RefreshAfter, time.Minute)
 	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, sealer: sealer, log: cmp.Or(logger, slog.Default())}
 	pages, err := parseTemplates()
 	if err != nil {
@@ -160,6 +166,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // view is the data every page gets.
 type view struct {
+	Refresh int // seconds until the page reloads itself; 0 for never
 	Title   string
 	Account *mailaccess.Account
 	Notice  string

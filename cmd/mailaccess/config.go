@@ -44,7 +44,9 @@ type Config struct {
 		Admins      []string      `toml:"admins" help:"IMAP logins that may see the admin page"`
 	} `toml:"security"`
 	Async struct {
-		Mode string `toml:"mode" help:"auto|always|off"`
+		Mode              string        `toml:"mode" help:"auto|always|off"`
+		HeartbeatInterval time.Duration `toml:"heartbeat_interval" help:"how often workers write their heartbeat and renew job leases"`
+		ShutdownGrace     time.Duration `toml:"shutdown_grace" help:"how long a stopping worker lets running syncs finish before stopping them at a checkpoint"`
 	} `toml:"async"`
 	Sync struct {
 		BatchSize    int           `toml:"batch_size" help:"messages fetched and committed together"`
@@ -70,6 +72,8 @@ func defaultConfig() Config {
 	c.Security.SessionIdle = 2 * time.Hour
 	c.Security.SessionMax = 30 * 24 * time.Hour
 	c.Async.Mode = "auto"
+	c.Async.HeartbeatInterval = 2 * time.Second
+	c.Async.ShutdownGrace = 20 * time.Second
 	c.Sync.BatchSize = 500
 	c.Sync.BodyMaxBytes = 25 << 20
 	c.Sync.InlineBudget = 10 * time.Second
@@ -246,6 +250,8 @@ func (c *Config) validate() error {
 	add(positive("security.session_idle", c.Security.SessionIdle))
 	add(positive("security.session_max", c.Security.SessionMax))
 	add(oneOf("async.mode", c.Async.Mode, "auto", "always", "off"))
+	add(positive("async.heartbeat_interval", c.Async.HeartbeatInterval))
+	add(positive("async.shutdown_grace", c.Async.ShutdownGrace))
 	add(positive("sync.batch_size", c.Sync.BatchSize))
 	add(positive("sync.body_max_bytes", c.Sync.BodyMaxBytes))
 	add(positive("sync.inline_budget", c.Sync.InlineBudget))

@@ -1,9 +1,11 @@
 // Command mailaccess is the webmail: its web server, its demo and its
 // maintenance commands, in one binary.
 //
-//	mailaccess serve   -config FILE   the web server
-//	mailaccess demo                   the web server on SQLite with a built-in demo IMAP server
-//	mailaccess migrate -config FILE   apply the database migrations
+//	mailaccess serve   -config FILE [-workers N]   the web server (with N in-process sync workers)
+//	mailaccess worker  -config FILE [-capacity N]  a standalone sync worker
+//	mailaccess status  -config FILE [-json]        the dispatcher's view: mode, workers, queue
+//	mailaccess demo                                the web server on SQLite with a built-in demo IMAP server
+//	mailaccess migrate -config FILE                apply the database migrations
 package main
 
 import (
@@ -33,7 +35,9 @@ func main() {
 const usage = `usage: mailaccess <command> [flags]
 
 commands:
-  serve     run the web server (-config FILE)
+  serve     run the web server (-config FILE [-workers N])
+  worker    run a sync worker (-config FILE [-capacity N] [-name NAME])
+  status    show the dispatcher: mode, workers and their load, queue (-config FILE [-json])
   demo      run the web server on SQLite with a built-in demo IMAP server
   migrate   apply database migrations (-config FILE)
 
@@ -52,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch cmd {
 	case "serve":
 		return cmdServe(ctx, rest, stderr, getenv)
+	case "worker":
+		return cmdWorker(ctx, rest, stderr, getenv)
+	case "status":
+		return cmdStatus(ctx, rest, stdout, stderr, getenv)
 	case "demo":
 		return cmdDemo(ctx, rest, stdout, stderr, getenv)
 	case "migrate":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -10,9 +11,15 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
-	cfg, _, err := commandConfig("serve", args, stderr, getenv, nil)
+	var workers *int
+	cfg, _, err := commandConfig("serve", args, stderr, getenv, func(fs *flag.FlagSet) {
+		workers = fs.Int("workers", 0, "sync workers to run inside this process (0: rely on `mailaccess worker` processes, or inline)")
+	})
 	if err != nil {
 		return err
+	}
+	if *workers < 0 {
+		return fmt.Errorf("flag -workers = %d: must be 0 or more", *workers)
 	}
 	logger := newLogger(cfg, stderr)
 	logger.Info("configuration", cfg.redacted()...)
@@ -21,11 +28,17 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 		return err
 	}
 	defer a.Close()
-	logger.Info("dispatcher", a.dispatcher.Describe()...)
+	if n, capacity, err := a.dispatcher.LiveWorkers(ctx); err != nil { // before our own pools start: what was there
+		logger.Warn("dispatcher: worker liveness unknown; syncs run inline until it is", "mode", a.dispatcher.Mode(), "error", err)
+	} else {
+		logger.Info("dispatcher", "mode", a.dispatcher.Mode(), "live_workers", n, "capacity", capacity, "in_process_workers", *workers)
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Address)
 	if err != nil {
 		return fmt.Errorf("listen on http.address %s: %w", cfg.HTTP.Address, err)
 	}
+	stopPools := a.startPools(ctx, *workers)
+	defer stopPools()
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", string(a.store.Dialect()))
 	return a.serveHTTP(ctx, ln)
 }

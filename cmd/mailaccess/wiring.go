@@ -10,6 +10,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/mailaccess/mailaccess/asyncdispatch"
 	"github.com/mailaccess/mailaccess/imapsync"
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -34,6 +38,11 @@ type app struct {
 	sealer     *mailaccess.Sealer
 	syncer     *imapsync.Syncer
 	dispatcher *asyncdispatch.Dispatcher
+
+	dispatchCfg asyncdispatch.Config
+	handlers    map[string]asyncdispatch.Handler
+	registry    *prometheus.Registry
+	metrics     *asyncdispatch.Metrics
 }
 
 // newApp opens the store and builds the sync engine and the dispatcher.
@@ -59,16 +68,30 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 		BatchSize:          cfg.Sync.BatchSize,
 		BodyMaxBytes:       cfg.Sync.BodyMaxBytes,
 	}, store, a.credentials, logger)
-	a.dispatcher = asyncdispatch.New(asyncdispatch.Config{
-		Mode:         cfg.Async.Mode,
-		InlineBudget: cfg.Sync.InlineBudget,
-	}, map[string]asyncdispatch.Handler{
-		asyncdispatch.KindSyncMailbox: func(ctx context.Context, job asyncdispatch.Job) error {
-			_, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, nil)
+	a.registry = prometheus.NewRegistry()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.metrics = asyncdispatch.NewMetrics(a.registry)
+	a.dispatchCfg = asyncdispatch.Config{
+		Mode:              cfg.Async.Mode,
+		InlineBudget:      cfg.Sync.InlineBudget,
+		HeartbeatInterval: cfg.Async.HeartbeatInterval,
+		ShutdownGrace:     cfg.Async.ShutdownGrace,
+		Permanent:         imapsync.IsPermanent,
+		Describe:          imapsync.Describe,
+	}
+	a.handlers = map[string]asyncdispatch.Handler{
+		asyncdispatch.KindSyncMailbox: func(ctx context.Context, job mailaccess.Job, progress func(done, total int)) error {
+			_, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, progress)
 			return err
 		},
-	}, logger)
+	}
+	a.dispatcher = asyncdispatch.New(a.dispatchCfg, store, a.handlers, a.metrics, logger)
 	return a, nil
+}
+
+// newPool builds one sync worker of this process.
+func (a *app) newPool(name string, capacity int) *asyncdispatch.Pool {
+	return asyncdispatch.NewPool(a.dispatchCfg, asyncdispatch.PoolConfig{Name: name, Capacity: capacity}, a.store, a.handlers, a.metrics, a.log)
 }
 
 // credentials unseals an account's stored IMAP password.
@@ -84,10 +107,21 @@ func (a *app) credentials(ctx context.Context, accountID int64) (string, string,
 	return acc.Username, pass, nil
 }
 
-// SyncMailbox lets the web layer ask the dispatcher for a folder sync.
-func (a *app) SyncMailbox(ctx context.Context, accountID int64, mailbox string) error {
-	_, err := a.dispatcher.Dispatch(ctx, asyncdispatch.Job{Kind: asyncdispatch.KindSyncMailbox, AccountID: accountID, Mailbox: mailbox})
-	return err
+// SyncMailbox lets the web layer ask the dispatcher for a folder sync. It
+// returns the job as it stands (queued, running, or done/failed when it ran
+// inline) and the error of an inline run.
+func (a *app) SyncMailbox(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error) {
+	t, err := a.dispatcher.Dispatch(ctx, syncRequest(accountID, mailbox))
+	return t.Job, err
+}
+
+// LatestSync returns the newest sync job of a folder, or ErrNotFound.
+func (a *app) LatestSync(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error) {
+	return a.store.LatestJob(ctx, accountID, syncRequest(accountID, mailbox).Key())
+}
+
+func syncRequest(accountID int64, mailbox string) asyncdispatch.Request {
+	return asyncdispatch.Request{Kind: asyncdispatch.KindSyncMailbox, AccountID: accountID, Mailbox: mailbox}
 }
 
 // serveHTTP runs the web server on ln until ctx ends, then shuts it down
@@ -101,8 +135,11 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return err
 	}
+	root := http.NewServeMux()
+	root.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	root.Handle("/", w.Handler())
 	srv := &http.Server{
-		Handler:           w.Handler(),
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      a.cfg.Sync.InlineBudget + 60*time.Second,
@@ -112,6 +149,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.expireSessions(ctx)
+	go a.dispatcher.RunRescuer(ctx)
 	select {
 	case err := <-errc:
 		return err

@@ -1,0 +1,496 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailaccess/mailaccess/asyncdispatch"
+	"github.com/mailaccess/mailaccess/internal/testenv"
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the mailaccess command once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mailaccess-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "mailaccess")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// cluster is one installation: a PostgreSQL cache, a Dovecot, a config file
+// shared by worker processes, and an in-process app playing the web server.
+type cluster struct {
+	t      *testing.T
+	cfg    Config
+	file   string
+	server *testenv.DovecotServer
+	app    *app
+}
+
+func newCluster(t *testing.T, mode string) *cluster {
+	t.Helper()
+	server := testenv.IMAP(t)
+	cfg := defaultConfig()
+	cfg.Database.URL = testenv.PostgresDB(t)
+	cfg.IMAP.Address = server.Addr
+	cfg.IMAP.TLS = "none"
+	cfg.Security.Key = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	cfg.Async.Mode = mode
+	cfg.Async.HeartbeatInterval = 500 * time.Millisecond // a killed worker's job is taken over after 2.5 s
+	cfg.Async.ShutdownGrace = 300 * time.Millisecond
+	cfg.Sync.BatchSize = 50
+	file := filepath.Join(t.TempDir(), "mailaccess.toml")
+	toml := fmt.Sprintf(`[database]
+url = %q
+[imap]
+address = %q
+tls = "none"
+[security]
+key = %q
+[async]
+mode = %q
+heartbeat_interval = "500ms"
+shutdown_grace = "300ms"
+[sync]
+batch_size = 50
+[log]
+level = "debug"
+`, cfg.Database.URL, cfg.IMAP.Address, cfg.Security.Key, mode)
+	if err := os.WriteFile(file, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := newApp(ctx, &cfg, logger, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return &cluster{t: t, cfg: cfg, file: file, server: server, app: a}
+}
+
+// account creates a Dovecot user known to the cache, with its password sealed.
+func (c *cluster) account(password string) (mailaccess.Account, *imapclient.Client) {
+	c.t.Helper()
+	user := c.server.NewUser(c.t)
+	acc, err := c.app.store.UpsertAccount(context.Background(), user, c.app.sealer.Seal(password, user))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cl, err := imapclient.DialInsecure(c.server.Addr, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { cl.Close() })
+	if err := cl.Login(user, c.server.Password).Wait(); err != nil {
+		c.t.Fatal(err)
+	}
+	return acc, cl
+}
+
+// worker is a `mailaccess worker` process.
+type worker struct {
+	name string
+	cmd  *exec.Cmd
+	done chan error
+}
+
+func (c *cluster) startWorker(name string, capacity int) *worker {
+	c.t.Helper()
+	cmd := exec.Command(binary(c.t), "worker", "-config", c.file, "-name", name, "-capacity", fmt.Sprint(capacity))
+	cmd.Stdout = testWriter{c.t}
+	cmd.Stderr = io.Discard
+	if testing.Verbose() {
+		cmd.Stderr = testWriter{c.t}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	w := &worker{name: name, cmd: cmd, done: make(chan error, 1)}
+	go func() { w.done <- cmd.Wait() }()
+	c.t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-w.done
+	})
+	c.waitFor("worker "+name+" to report alive", func() bool {
+		list, _ := c.app.store.Workers(context.Background())
+		for _, wk := range list {
+			if wk.Name == name && wk.Alive(time.Now(), c.app.dispatcher.LivenessTTL()) {
+				return true
+			}
+		}
+		return false
+	})
+	return w
+}
+
+func (w *worker) stop(t *testing.T, sig syscall.Signal) error {
+	t.Helper()
+	w.cmd.Process.Signal(sig)
+	select {
+	case err := <-w.done:
+		w.done <- err // for the cleanup
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("worker %s did not stop after %v", w.name, sig)
+		return nil
+	}
+}
+
+// waitFor polls cond until it holds or a deadline passes.
+func (c *cluster) waitFor(what string, cond func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (c *cluster) dispatch(acc mailaccess.Account, mailbox string) asyncdispatch.Ticket {
+	c.t.Helper()
+	tk, err := c.app.dispatcher.Dispatch(context.Background(), syncRequest(acc.ID, mailbox))
+	if err != nil {
+		c.t.Fatalf("dispatch %s: %v", mailbox, err)
+	}
+	return tk
+}
+
+func (c *cluster) job(acc mailaccess.Account, id int64) mailaccess.Job {
+	c.t.Helper()
+	j, err := c.app.store.Job(context.Background(), acc.ID, id)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return j
+}
+
+// seedMaildir writes n messages straight into the user's INBOX Maildir
+// (much faster than APPEND for big folders).
+func (c *cluster) seedMaildir(user string, n int) {
+	c.t.Helper()
+	dir := c.server.MaildirOf(user)
+	for _, sub := range []string{"cur", "new", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= n; i++ {
+		date := base.Add(time.Duration(i) * time.Minute)
+		body := fmt.Sprintf("From: Sender %d <s%d@example.org>\r\nTo: %s@example.org\r\nSubject: Bulk message %d\r\nDate: %s\r\nMessage-ID: <bulk-%d@example.org>\r\n\r\nLine one of message %d.\r\n%s",
+			i, i%17, user, i, date.Format(time.RFC1123Z), i, i, strings.Repeat("Some more text to give the message a realistic size.\r\n", 20))
+		name := filepath.Join(dir, "cur", fmt.Sprintf("%d.M%dP1.test:2,", date.Unix(), i))
+		if i%3 == 0 {
+			name += "S"
+		}
+		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
+			c.t.Fatal(err)
+		}
+		os.Chtimes(name, date, date)
+	}
+	if err := c.server.ChownMail(filepath.Join(c.server.MaildirOf(user), "..")); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// assertCacheEqualsServer compares the cached UIDs and flags of a folder with the server's.
+func (c *cluster) assertCacheEqualsServer(acc mailaccess.Account, cl *imapclient.Client, mailbox string) {
+	c.t.Helper()
+	ctx := context.Background()
+	mb, err := c.app.store.MailboxByName(ctx, acc.ID, mailbox)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cached, err := c.app.store.MailboxFlags(ctx, acc.ID, mb.ID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := cl.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		c.t.Fatal(err)
+	}
+	msgs, err := cl.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if len(msgs) != len(cached) {
+		c.t.Fatalf("%s: server has %d messages, cache %d", mailbox, len(msgs), len(cached))
+	}
+	for _, m := range msgs {
+		var flags []string
+		for _, f := range m.Flags {
+			if !strings.EqualFold(string(f), `\Recent`) {
+				flags = append(flags, string(f))
+			}
+		}
+		got, ok := cached[mailaccess.UID(m.UID)]
+		if !ok {
+			c.t.Fatalf("%s: uid %d on the server is not cached", mailbox, m.UID)
+		}
+		if got != strings.Join(flags, " ") {
+			c.t.Fatalf("%s: uid %d flags %q cached as %q", mailbox, m.UID, flags, got)
+		}
+	}
+}
+
+func (c *cluster) createFolders(cl *imapclient.Client, n int) []string {
+	c.t.Helper()
+	var names []string
+	for i := range n {
+		name := fmt.Sprintf("Folder%02d", i)
+		if err := cl.Create(name, nil).Wait(); err != nil {
+			c.t.Fatal(err)
+		}
+		appendRaw(c.t, cl, name, fmt.Sprintf("From: a@example.org\nSubject: in %s\n\nhello\n", name), time.Now())
+		names = append(names, name)
+	}
+	return names
+}
+
+func TestWorkersShareJobsByCapacity(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, cl := c.account(c.server.Password)
+	folders := c.createFolders(cl, 40)
+	c.startWorker("big", 4)
+	c.startWorker("small", 1)
+	var ids []int64
+	for _, f := range folders {
+		tk := c.dispatch(acc, f)
+		if tk.Outcome == asyncdispatch.Inline {
+			t.Fatalf("%s ran inline while workers are alive", f)
+		}
+		ids = append(ids, tk.Job.ID)
+	}
+	ranBy := map[string]int{}
+	c.waitFor("all 40 syncs", func() bool {
+		clear(ranBy)
+		for _, id := range ids {
+			j := c.job(acc, id)
+			if j.State != mailaccess.JobDone {
+				return false
+			}
+			ranBy[j.LeaseOwner]++
+		}
+		return true
+	})
+	workers, _ := c.app.store.Workers(context.Background())
+	byName := map[string]int{}
+	for _, w := range workers {
+		byName[w.Name] = ranBy[w.ID]
+	}
+	t.Logf("jobs run: %v", byName)
+	if byName["big"]+byName["small"] != 40 || byName["small"] == 0 || byName["big"] <= byName["small"] {
+		t.Fatalf("jobs run by worker: %v; want all 40 shared, the capacity-4 worker taking more", byName)
+	}
+	for _, f := range folders[:3] {
+		c.assertCacheEqualsServer(acc, cl, f)
+	}
+}
+
+func TestTwoEqualWorkersTakeAFairShare(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, cl := c.account(c.server.Password)
+	folders := c.createFolders(cl, 40)
+	c.startWorker("w1", 2)
+	c.startWorker("w2", 2)
+	var ids []int64
+	for _, f := range folders {
+		ids = append(ids, c.dispatch(acc, f).Job.ID)
+	}
+	ranBy := map[string]int{}
+	c.waitFor("all 40 syncs", func() bool {
+		clear(ranBy)
+		for _, id := range ids {
+			j := c.job(acc, id)
+			if j.State != mailaccess.JobDone {
+				return false
+			}
+			ranBy[j.LeaseOwner]++
+		}
+		return true
+	})
+	t.Logf("jobs run by worker id: %v", ranBy)
+	if len(ranBy) != 2 {
+		t.Fatalf("jobs ran on %d workers, want 2: %v", len(ranBy), ranBy)
+	}
+	for id, n := range ranBy {
+		if n < 8 {
+			t.Fatalf("worker %s ran only %d of 40 jobs: %v", id, n, ranBy)
+		}
+	}
+}
+
+func TestKilledWorkersJobIsResumedElsewhere(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, cl := c.account(c.server.Password)
+	c.seedMaildir(acc.Username, 4000)
+	w1 := c.startWorker("doomed", 1)
+	tk := c.dispatch(acc, "INBOX")
+	c.waitFor("the sync to make progress on the first worker", func() bool {
+		j := c.job(acc, tk.Job.ID)
+		return j.State == mailaccess.JobRunning && j.ProgressDone > 0
+	})
+	if err := w1.stop(t, syscall.SIGKILL); err == nil {
+		t.Fatal("the killed worker exited cleanly")
+	}
+	killedAt := c.job(acc, tk.Job.ID).ProgressDone
+	c.startWorker("survivor", 1)
+	c.waitFor("the survivor to finish the sync", func() bool { return c.job(acc, tk.Job.ID).State == mailaccess.JobDone })
+	j := c.job(acc, tk.Job.ID)
+	t.Logf("killed after %d messages; resumed and finished with attempt %d", killedAt, j.Attempts)
+	if j.Attempts != 2 {
+		t.Fatalf("attempts %d, want 2 (killed, then resumed)", j.Attempts)
+	}
+	c.assertCacheEqualsServer(acc, cl, "INBOX")
+}
+
+func TestSIGTERMStopsAtACheckpointAndReleasesTheLease(t *testing.T) {
+	c := newCluster(t, "always")
+	acc, cl := c.account(c.server.Password)
+	c.seedMaildir(acc.Username, 4000)
+	w := c.startWorker("w", 1)
+	tk := c.dispatch(acc, "INBOX")
+	c.waitFor("the sync to make progress", func() bool {
+		j := c.job(acc, tk.Job.ID)
+		return j.State == mailaccess.JobRunning && j.ProgressDone > 0
+	})
+	if err := w.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("worker exit after SIGTERM: %v", err)
+	}
+	j := c.job(acc, tk.Job.ID)
+	if j.State == mailaccess.JobQueued {
+		if j.LeaseOwner != "" || j.Attempts != 0 {
+			t.Fatalf("released job: owner %q attempts %d", j.LeaseOwner, j.Attempts)
+		}
+	} else if j.State != mailaccess.JobDone { // it may have finished within the grace period
+		t.Fatalf("after SIGTERM the job is %s", j.State)
+	}
+	workers, _ := c.app.store.Workers(context.Background())
+	if len(workers) != 0 {
+		t.Fatalf("the stopped worker did not deregister: %+v", workers)
+	}
+	// What was stored is whole: a prefix of the folder, no duplicates.
+	mb, _ := c.app.store.MailboxByName(context.Background(), acc.ID, "INBOX")
+	uids, _ := c.app.store.MailboxUIDs(context.Background(), acc.ID, mb.ID)
+	if len(uids) == 0 || len(slices.Compact(slices.Clone(uids))) != len(uids) {
+		t.Fatalf("cache after SIGTERM holds %d uids", len(uids))
+	}
+	c.startWorker("next", 1)
+	c.waitFor("the next worker to finish the sync", func() bool { return c.job(acc, tk.Job.ID).State == mailaccess.JobDone })
+	c.assertCacheEqualsServer(acc, cl, "INBOX")
+}
+
+func TestWithAllWorkersStoppedTheNextDispatchRunsInline(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, cl := c.account(c.server.Password)
+	appendRaw(t, cl, "INBOX", "From: a@example.org\nSubject: one\n\nx\n", time.Now())
+	w := c.startWorker("w", 1)
+	tk := c.dispatch(acc, "INBOX")
+	if tk.Outcome == asyncdispatch.Inline {
+		t.Fatal("ran inline while a worker is alive")
+	}
+	c.waitFor("the worker's sync", func() bool { return c.job(acc, tk.Job.ID).State == mailaccess.JobDone })
+	if err := w.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	appendRaw(t, cl, "INBOX", "From: a@example.org\nSubject: two\n\nx\n", time.Now())
+	c.waitFor("the dispatcher to see no live worker", func() bool {
+		n, _, err := c.app.dispatcher.LiveWorkers(context.Background())
+		return err == nil && n == 0
+	})
+	tk = c.dispatch(acc, "INBOX")
+	if tk.Outcome != asyncdispatch.Inline || tk.Job.State != mailaccess.JobDone {
+		t.Fatalf("with no worker: outcome %q, state %s", tk.Outcome, tk.Job.State)
+	}
+	c.assertCacheEqualsServer(acc, cl, "INBOX")
+}
+
+func TestAlwaysModeWaitsForAWorker(t *testing.T) {
+	c := newCluster(t, "always")
+	acc, cl := c.account(c.server.Password)
+	appendRaw(t, cl, "INBOX", "From: a@example.org\nSubject: one\n\nx\n", time.Now())
+	tk := c.dispatch(acc, "INBOX")
+	if tk.Outcome != asyncdispatch.Queued || c.job(acc, tk.Job.ID).State != mailaccess.JobQueued {
+		t.Fatalf("always mode with no worker: %q", tk.Outcome)
+	}
+	c.startWorker("late", 1)
+	c.waitFor("the late worker to run the queued sync", func() bool { return c.job(acc, tk.Job.ID).State == mailaccess.JobDone })
+	c.assertCacheEqualsServer(acc, cl, "INBOX")
+}
+
+func TestAWrongStoredPasswordFailsFastInWords(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, _ := c.account("not-the-password")
+	c.startWorker("w", 1)
+	tk := c.dispatch(acc, "INBOX")
+	c.waitFor("the sync to fail", func() bool { return c.job(acc, tk.Job.ID).State == mailaccess.JobFailed })
+	j := c.job(acc, tk.Job.ID)
+	if j.Attempts != 1 || !strings.Contains(j.Error, "refused your password") {
+		t.Fatalf("attempts %d, error %q", j.Attempts, j.Error)
+	}
+	st, err := c.app.status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Failed != 1 || len(st.RecentFailures) != 1 || st.RecentFailures[0].Error != j.Error {
+		t.Fatalf("status does not show the failure: %+v", st)
+	}
+}
+
+func TestStatusCommand(t *testing.T) {
+	c := newCluster(t, "always")
+	acc, _ := c.account(c.server.Password)
+	c.dispatch(acc, "INBOX")
+	var out strings.Builder
+	if err := run(context.Background(), []string{"status", "-config", c.file, "-json"}, &out, io.Discard, envOf(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"mode": "always"`) || !strings.Contains(out.String(), `"queued": 1`) {
+		t.Fatalf("status -json: %s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"status", "-config", c.file}, &out, io.Discard, envOf(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "queue:") || !strings.Contains(out.String(), "1 queued") {
+		t.Fatalf("status: %s", out.String())
+	}
+}
