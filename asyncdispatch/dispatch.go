@@ -124,6 +124,7 @@ type Dispatcher struct {
 	metrics  *Metrics
 
 	mu        sync.Mutex
+	local     []*Pool // in-process workers, woken directly on enqueue
 	liveAt    time.Time
 	liveCount int
 	liveCap   int
@@ -136,6 +137,21 @@ func New(cfg Config, store Store, handlers map[string]Handler, metrics *Metrics,
 		cfg: cfg.withDefaults(), store: store, handlers: handlers, metrics: metrics,
 		log:   cmp.Or(logger, slog.Default()),
 		owner: fmt.Sprintf("inline:%s:%d:%08x", host, os.Getpid(), rand.Uint32()),
+	}
+}
+
+// AddLocalPool registers an in-process worker to wake on every enqueue.
+func (d *Dispatcher) AddLocalPool(p *Pool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.local = append(d.local, p)
+}
+
+func (d *Dispatcher) wakeLocal() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range d.local {
+		p.Wake()
 	}
 }
 
@@ -170,7 +186,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, req Request) (Ticket, error) 
 	if !ok {
 		return Ticket{}, fmt.Errorf("dispatch: unknown job kind %q", req.Kind)
 	}
-	job, _, err := d.store.EnqueueJob(ctx, mailaccess.Job{
+	job, created, err := d.store.EnqueueJob(ctx, mailaccess.Job{
 		Kind: req.Kind, AccountID: req.AccountID, Mailbox: req.Mailbox, DedupeKey: req.Key(), MaxAttempts: d.cfg.MaxAttempts,
 	})
 	if err != nil {
@@ -181,6 +197,9 @@ func (d *Dispatcher) Dispatch(ctx context.Context, req Request) (Ticket, error) 
 		d.log.Warn("job queue unreachable; running inline", "account", req.AccountID, "mailbox", req.Mailbox, "error", err)
 		d.metrics.dispatched(Inline)
 		return Ticket{Outcome: Inline}, d.runBudgeted(ctx, h, mailaccess.Job{Kind: req.Kind, AccountID: req.AccountID, Mailbox: req.Mailbox}, nil)
+	}
+	if created {
+		d.wakeLocal()
 	}
 	if job.State == mailaccess.JobRunning {
 		d.metrics.dispatched(Running)

@@ -37,7 +37,16 @@ type Pool struct {
 
 	mu      sync.Mutex
 	running int
-	freed   chan struct{}
+	freed   chan struct{} // a slot was freed, or Wake was called: claim again
+}
+
+// Wake makes the pool look for jobs now (a dispatcher in the same process
+// calls it on enqueue, so in-process workers need no notification).
+func (p *Pool) Wake() {
+	select {
+	case p.freed <- struct{}{}:
+	default:
+	}
 }
 
 // NewPool returns a worker pool for the handlers by job kind.

@@ -20,9 +20,11 @@ const (
 // IMAP server seeded from -seed, and prints the address and the demo login.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var dataDir, seedDir *string
+	var workers *int
 	cfg, _, err := commandConfig("demo", args, stderr, getenv, func(fs *flag.FlagSet) {
 		dataDir = fs.String("data", "data/demo", "directory of the demo's SQLite cache and key file")
 		seedDir = fs.String("seed", "testdata/demo", "corpus the demo IMAP server is seeded from")
+		workers = fs.Int("workers", 2, "in-process sync workers")
 	})
 	if err != nil {
 		return err
@@ -47,7 +49,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return fmt.Errorf("listen on http.address %s: %w (choose another with -http.address or ADDR=host:port make run)", cfg.HTTP.Address, err)
 	}
-	fmt.Fprintf(stdout, "\nmailaccess demo is running\n  open:   http://%s/\n  log in: user %q, password %q\n  cache:  %s (SQLite); IMAP: built-in demo server at %s\nCtrl-C stops it.\n\n",
-		ln.Addr(), demoUser, demoPassword, cfg.Database.URL, imapSrv.Addr)
+	stopPools := a.startPools(ctx, *workers)
+	defer stopPools()
+	fmt.Fprintf(stdout, "\nmailaccess demo is running\n  open:   http://%s/\n  log in: user %q, password %q\n  cache:  %s (SQLite); IMAP: built-in demo server at %s; %d in-process sync workers\nCtrl-C stops it.\n\n",
+		ln.Addr(), demoUser, demoPassword, cfg.Database.URL, imapSrv.Addr, *workers)
 	return a.serveHTTP(ctx, ln)
 }

@@ -40,6 +40,7 @@ func (a *app) startPools(ctx context.Context, n int) (wait func()) {
 	host, _ := os.Hostname()
 	for i := range n {
 		p := a.newPool(fmt.Sprintf("%s:%d/in-process-%d", host, os.Getpid(), i+1), 1)
+		a.dispatcher.AddLocalPool(p)
 		wg.Go(func() {
 			if err := p.Run(ctx); err != nil {
 				a.log.Error("in-process worker stopped", "worker", p.ID(), "error", err)
