@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"html"
@@ -19,27 +20,59 @@ import (
 type messageView struct {
 	view
 	FolderView
-	Message     mailaccess.Message
-	Mailbox     mailaccess.Mailbox
-	Body        string
-	BodyNote    string
-	Attachments []*mailaccess.Part
+	Message      mailaccess.Message
+	Mailbox      mailaccess.Mailbox
+	Body         string // the text view
+	BodyNote     string
+	Attachments  []*mailaccess.Part
+	HTML         bool // show the sanitized HTML in a sandboxed frame
+	HasHTML      bool
+	HasText      bool
+	Images       bool // remote images are shown
+	RemoteImages int
 }
 
 // maxShownText bounds the text shown of one message.
 const maxShownText = 1 << 20
 
-func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	acc := accountFrom(ctx)
+// rawBody returns a message's raw bytes: from the cache, else fetched once
+// from the IMAP server (and kept).
+func (s *Server) rawBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error) {
+	raw, truncated, err := s.store.MessageBody(ctx, accountID, messageID)
+	if errors.Is(err, mailaccess.ErrNotFound) {
+		return s.mail.FetchBody(ctx, accountID, messageID)
+	}
+	return raw, truncated, err
+}
+
+// imapError reports whether err comes from the IMAP side (shown in words)
+// rather than from us (a 500).
+func imapError(err error) bool {
+	return errors.Is(err, mailaccess.ErrUnreachable) || errors.Is(err, mailaccess.ErrMessageGone) ||
+		errors.Is(err, mailaccess.ErrMailboxGone) || errors.Is(err, mailaccess.ErrAuth)
+}
+
+// loadMessage reads the {id} message of the session's account, answering
+// 404 itself when it is not there.
+func (s *Server) loadMessage(w http.ResponseWriter, r *http.Request) (mailaccess.Message, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
-		return
+		return mailaccess.Message{}, false
 	}
-	msg, err := s.store.Message(ctx, acc.ID, id)
+	msg, err := s.store.Message(r.Context(), accountFrom(r.Context()).ID, id)
 	if err != nil {
 		s.storeError(w, r, err, "message")
+		return mailaccess.Message{}, false
+	}
+	return msg, true
+}
+
+func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	acc := accountFrom(ctx)
+	msg, ok := s.loadMessage(w, r)
+	if !ok {
 		return
 	}
 	mb, err := s.store.Mailbox(ctx, acc.ID, msg.MailboxID)
@@ -63,19 +96,23 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 	}
-	raw, truncated, err := s.store.MessageBody(ctx, acc.ID, msg.ID)
-	if errors.Is(err, mailaccess.ErrNotFound) {
-		raw, truncated, err = s.mail.FetchBody(ctx, acc.ID, msg.ID)
-	}
+	raw, truncated, err := s.rawBody(ctx, acc.ID, msg.ID)
 	switch {
-	case err != nil && (errors.Is(err, mailaccess.ErrUnreachable) || errors.Is(err, mailaccess.ErrMessageGone) ||
-		errors.Is(err, mailaccess.ErrMailboxGone) || errors.Is(err, mailaccess.ErrAuth)):
+	case err != nil && imapError(err):
 		v.BodyNote = "The text of this message could not be fetched: " + describe(err)
 	case err != nil:
 		s.serverError(w, r, err)
 		return
 	default:
-		v.Body, v.BodyNote = bodyText(raw)
+		b := extractBodies(raw)
+		v.HasHTML, v.HasText = b.html != "", b.plain != ""
+		v.HTML = v.HasHTML && r.URL.Query().Get("view") != "text"
+		if v.HTML {
+			_, v.RemoteImages = sanitizeHTML(b.html, false)
+			v.Images = r.URL.Query().Get("images") == "1"
+		} else {
+			v.Body, v.BodyNote = bodyText(raw)
+		}
 		if truncated {
 			v.BodyNote = strings.TrimSpace(v.BodyNote + " This message is larger than the cache keeps; only its beginning is shown.")
 		}
@@ -87,16 +124,35 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 // part that is not an attachment, else the first HTML part reduced to text.
 // A message go-message cannot parse is shown raw. It never fails.
 func bodyText(raw []byte) (text, note string) {
+	b := extractBodies(raw)
+	switch {
+	case b.plain != "":
+		return clip(b.plain), ""
+	case b.html != "":
+		return clip(htmlToText(b.html)), "This message was written in HTML; it is shown as plain text."
+	case b.broken:
+		return clip(string(raw)), "This message could not be decoded; it is shown as received."
+	}
+	return "", "This message has no text."
+}
+
+// bodies are the readable parts of a message, decoded to UTF-8.
+type bodies struct {
+	plain, html string
+	broken      bool // the MIME structure could not be walked: show it raw
+}
+
+// extractBodies finds the first text/plain and text/html parts that are not
+// attachments (inside attached messages too) and decodes them.
+func extractBodies(raw []byte) bodies {
+	var b bodies
 	ent, err := message.Read(bytes.NewReader(raw))
-	if ent == nil {
-		return clip(string(raw)), "This message could not be decoded; it is shown as received."
+	if ent == nil || err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		b.broken = true
+		return b
 	}
-	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return clip(string(raw)), "This message could not be decoded; it is shown as received."
-	}
-	var plain, htmlText string
 	walkErr := ent.Walk(func(path []int, part *message.Entity, err error) error {
-		if err != nil {
+		if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
 			return nil // a broken part: keep what the others give
 		}
 		if disp, _, _ := part.Header.ContentDisposition(); disp == "attachment" {
@@ -108,27 +164,22 @@ func bodyText(raw []byte) (text, note string) {
 		}
 		switch mt {
 		case "text/plain":
-			if plain == "" {
-				b, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
-				plain = string(b)
+			if b.plain == "" {
+				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
+				b.plain = string(data)
 			}
 		case "text/html":
-			if htmlText == "" {
-				b, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
-				htmlText = htmlToText(string(b))
+			if b.html == "" {
+				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
+				b.html = strings.ToValidUTF8(string(data), "\uFFFD")
 			}
 		}
 		return nil
 	})
-	switch {
-	case plain != "":
-		return clip(plain), ""
-	case htmlText != "":
-		return clip(htmlText), "This message was written in HTML; it is shown as plain text."
-	case walkErr != nil:
-		return clip(string(raw)), "This message could not be decoded; it is shown as received."
+	if walkErr != nil && b.plain == "" && b.html == "" {
+		b.broken = true
 	}
-	return "", "This message has no text."
+	return b
 }
 
 var (

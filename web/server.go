@@ -138,6 +138,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /mailbox/{id}", s.authed(s.mailboxPage))
 	mux.HandleFunc("POST /mailbox/{id}/sync", s.authed(s.syncNow))
 	mux.HandleFunc("GET /message/{id}", s.authed(s.messagePage))
+	mux.HandleFunc("GET /message/{id}/html", s.authed(s.messageHTML))
+	mux.HandleFunc("GET /message/{id}/part/{path}", s.authed(s.messagePart))
+	mux.HandleFunc("GET /message/{id}/cid/{cid}", s.authed(s.messageCID))
+	mux.HandleFunc("GET /message/{id}/source", s.authed(s.messageSource))
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
@@ -145,7 +149,7 @@ func (s *Server) Handler() http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")

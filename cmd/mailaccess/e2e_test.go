@@ -101,6 +101,11 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Every frame in one target, so the tab's events cover sandboxed frames too.
+		chromedp.Flag("disable-features", "IsolateSandboxedIframes,site-per-process"),
+		chromedp.Flag("disable-site-isolation-trials", true),
+		// No host name resolves: a request for a remote host cannot leave the machine.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.UserDataDir(profile),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
