@@ -22,6 +22,8 @@ var (
 	ErrMailboxGone = errors.New("the folder no longer exists on the IMAP server")
 	// ErrMessageGone: the message was deleted on the server since the last sync. Permanent.
 	ErrMessageGone = errors.New("the message is no longer on the IMAP server")
+	// ErrRefused: the server answered NO or BAD to a change the user asked for.
+	ErrRefused = errors.New("the IMAP server refused the change")
 )
 
 // UID is an IMAP unique identifier, valid within one mailbox and UIDVALIDITY.

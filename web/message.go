@@ -80,6 +80,10 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err, "folder")
 		return
 	}
+	if !msg.Seen {
+		s.markSeen(msg)
+		msg.Seen = true
+	}
 	v := messageView{view: view{Title: msg.Subject, Account: acc}, Message: msg, Mailbox: mb}
 	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)

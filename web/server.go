@@ -49,6 +49,11 @@ type Mail interface {
 	SyncFolders(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error)
 	// FetchBody fetches and caches a message's raw bytes.
 	FetchBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error)
+	// StoreFlags, Move and Expunge change messages on the server, then in
+	// the cache; mailaccess.ErrRefused carries the server's refusal.
+	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error
+	Move(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, dest string) error
+	Expunge(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error
 }
 
 // Syncs asks for a folder to be synced; the dispatcher decides where it runs.
@@ -142,6 +147,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /message/{id}/part/{path}", s.authed(s.messagePart))
 	mux.HandleFunc("GET /message/{id}/cid/{cid}", s.authed(s.messageCID))
 	mux.HandleFunc("GET /message/{id}/source", s.authed(s.messageSource))
+	mux.HandleFunc("POST /message/{id}/flag", s.authed(s.messageFlag))
+	mux.HandleFunc("POST /message/{id}/move", s.authed(s.messageMove))
+	mux.HandleFunc("POST /message/{id}/delete", s.authed(s.messageDelete))
+	mux.HandleFunc("POST /mailbox/{id}/bulk", s.authed(s.bulk))
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
