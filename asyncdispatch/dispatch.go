@@ -50,6 +50,8 @@ type Store interface {
 	DeregisterWorker(ctx context.Context, id string) error
 	LiveWorkers(ctx context.Context, ttl time.Duration) (int, int, error)
 	JobWakeups(ctx context.Context) (<-chan struct{}, error)
+	Workers(ctx context.Context) ([]mailaccess.Worker, error)
+	QueueStats(ctx context.Context, failures int) (mailaccess.QueueStats, error)
 }
 
 // Config of the dispatcher and the pool. Zero fields take their defaults.

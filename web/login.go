@@ -3,8 +3,11 @@ package web
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -46,10 +49,25 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	now := time.Now()
+	address := clientAddress(r)
+	for _, l := range []struct {
+		lim *failureLimiter
+		key string
+	}{{s.byAccount, strings.ToLower(username)}, {s.byAddress, address}} {
+		if blocked, until := l.lim.blocked(l.key, now); blocked {
+			s.log.Warn("login attempts limited", "account", username, "address", address)
+			w.Header().Set("Retry-After", strconv.Itoa(int(time.Until(until).Seconds())+1))
+			fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed logins. Try again after %s.", until.Local().Format("15:04")))
+			return
+		}
+	}
 	if err := s.mail.CheckLogin(ctx, username, password); err != nil {
 		switch {
 		case errors.Is(err, mailaccess.ErrAuth):
-			s.log.Info("login refused", "account", username)
+			s.log.Info("login refused", "account", username, "address", address)
+			s.byAccount.fail(strings.ToLower(username), now)
+			s.byAddress.fail(address, now)
 			fail(http.StatusUnauthorized, "Wrong user name or password.")
 		case errors.Is(err, mailaccess.ErrUnreachable):
 			s.log.Warn("login: mail server unreachable", "account", username, "error", err)
@@ -60,6 +78,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	s.byAccount.succeed(strings.ToLower(username))
 	acc, err := s.store.UpsertAccount(ctx, username, s.sealer.Seal(password, username))
 	if err != nil {
 		s.serverError(w, r, err)
@@ -91,4 +110,14 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.clearCookie(w, r)
 	http.Redirect(w, r, "/login?out=1", http.StatusSeeOther)
+}
+
+// clientAddress is the address a request came from (the direct peer: a
+// reverse proxy in front should limit by its own means too).
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -92,7 +92,7 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err, "folder")
 		return
 	}
-	v := mailboxView{view: view{Title: mb.Name, Account: acc}, First: after == nil}
+	v := mailboxView{view: view{Title: mb.Name, Account: acc, IsAdmin: s.isAdmin(acc)}, First: after == nil}
 	if !mb.NoSelect() && time.Since(mb.SyncedAt.Time) > s.cfg.RefreshAfter {
 		// Stale or never synced: ask for a sync. With workers this returns at
 		// once and the page shows the progress; inline, the dispatcher bounds

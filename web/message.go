@@ -84,7 +84,7 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 		s.markSeen(msg)
 		msg.Seen = true
 	}
-	v := messageView{view: view{Title: msg.Subject, Account: acc}, Message: msg, Mailbox: mb}
+	v := messageView{view: view{Title: msg.Subject, Account: acc, IsAdmin: s.isAdmin(acc)}, Message: msg, Mailbox: mb}
 	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -65,6 +65,11 @@ type Syncs interface {
 	LatestSync(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error)
 }
 
+// Dispatch is the admin view of the dispatcher.
+type Dispatch interface {
+	Status(ctx context.Context) (mailaccess.DispatchStatus, error)
+}
+
 // Sealer encrypts a password for storage.
 type Sealer interface {
 	Seal(plaintext, account string) []byte
@@ -77,6 +82,8 @@ type Config struct {
 	SessionMax    time.Duration // default 30 days
 	PageSize      int           // messages per list page; default 50
 	RefreshAfter  time.Duration // a folder shown after this long since its last sync is synced again; default 1m
+	Admins        []string      // IMAP logins that may open the admin page
+	LoginFailures int           // failed logins allowed per account in 15 minutes (3× per address); default 10
 }
 
 // Server serves the webmail.
@@ -86,18 +93,24 @@ type Server struct {
 	mail   Mail
 	syncs  Syncs
 	sealer Sealer
+	admin  Dispatch
 	log    *slog.Logger
-	pages  map[string]*template.Template
+
+	// Failed logins are limited per account and per client address.
+	byAccount, byAddress *failureLimiter
+	pages                map[string]*template.Template
 }
 
 // New parses the templates and returns the server.
-func New(cfg Config, store Store, mail Mail, syncs Syncs, sealer Sealer, logger *slog.Logger) (*Server, error) {
+func New(cfg Config, store Store, mail Mail, syncs Syncs, admin Dispatch, sealer Sealer, logger *slog.Logger) (*Server, error) {
 	cfg.SecureCookies = cmp.Or(cfg.SecureCookies, "auto")
 	cfg.SessionIdle = cmp.Or(cfg.SessionIdle, 2*time.Hour)
 	cfg.SessionMax = cmp.Or(cfg.SessionMax, 30*24*time.Hour)
 	cfg.PageSize = cmp.Or(cfg.PageSize, 50)
 	cfg.RefreshAfter = cmp.Or(cfg.RefreshAfter, time.Minute)
-	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, sealer: sealer, log: cmp.Or(logger, slog.Default())}
+	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, admin: admin, sealer: sealer, log: cmp.Or(logger, slog.Default()),
+		byAccount: newFailureLimiter(cmp.Or(cfg.LoginFailures, 10), 15*time.Minute),
+		byAddress: newFailureLimiter(3*cmp.Or(cfg.LoginFailures, 10), 15*time.Minute)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -151,6 +164,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /message/{id}/move", s.authed(s.messageMove))
 	mux.HandleFunc("POST /message/{id}/delete", s.authed(s.messageDelete))
 	mux.HandleFunc("POST /mailbox/{id}/bulk", s.authed(s.bulk))
+	mux.HandleFunc("GET /admin", s.authed(s.adminPage))
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
@@ -182,6 +196,7 @@ type view struct {
 	Refresh int // seconds until the page reloads itself; 0 for never
 	Title   string
 	Account *mailaccess.Account
+	IsAdmin bool
 	Notice  string
 	Error   string
 }

@@ -31,6 +31,9 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
+// cfgAdmins are the admins of the next startApp.
+var cfgAdmins []string
+
 // testApp is the real wiring of `mailaccess serve`, on a free port.
 type testApp struct {
 	URL string
@@ -50,6 +53,7 @@ func startApp(t *testing.T, imapAddr string, dialect mailaccess.Dialect) *testAp
 	cfg.IMAP.Address = imapAddr
 	cfg.IMAP.TLS = "none"
 	cfg.IMAP.Timeout = 10 * time.Second
+	cfg.Security.Admins = cfgAdmins
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -519,5 +523,47 @@ func TestBrowserJourneyAgainstTheDemo(t *testing.T) {
 		chromedp.Text("pre.body", &body, chromedp.ByQuery))
 	if heading != want[0] || strings.TrimSpace(body) == "" {
 		t.Fatalf("newest message: heading %q (want %q), body %d bytes", heading, want[0], len(body))
+	}
+}
+
+func TestAdminPageIsForAdminsOnly(t *testing.T) {
+	server := testenv.IMAP(t)
+	admin, user := server.NewUser(t), server.NewUser(t)
+	cfgAdmins = []string{admin}
+	t.Cleanup(func() { cfgAdmins = nil })
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	cu, _ := httpSession(t, app.URL, user, server.Password)
+	if code, _ := get(t, cu, app.URL+"/admin"); code != http.StatusNotFound {
+		t.Fatalf("a user who is not an admin gets %d", code)
+	}
+	ca, _ := httpSession(t, app.URL, admin, server.Password)
+	code, body := get(t, ca, app.URL+"/admin")
+	if code != http.StatusOK || !strings.Contains(body, "Sync dispatcher") || !strings.Contains(body, "<dd>auto</dd>") {
+		t.Fatalf("admin page: %d\n%s", code, body)
+	}
+}
+
+func TestRepeatedWrongPasswordsAreLimited(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	for i := range 10 {
+		if _, resp := httpSession(t, app.URL, user, "wrong"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d answered %d", i+1, resp.StatusCode)
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	r, err := c.PostForm(app.URL+"/login", url.Values{"username": {user}, "password": {server.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(body), "Too many failed logins") || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("11th attempt: %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	if _, resp := httpSession(t, app.URL, server.NewUser(t), server.Password); resp.StatusCode != http.StatusOK {
+		t.Fatalf("another account from the same address is locked out too early: %d", resp.StatusCode)
 	}
 }

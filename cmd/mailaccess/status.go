@@ -8,93 +8,7 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
-
-	"github.com/mailaccess/mailaccess/mailaccess"
 )
-
-// Status is what `mailaccess status` reports (and the admin page shows).
-type Status struct {
-	Mode           string         `json:"mode"`
-	LivenessTTL    string         `json:"liveness_ttl"`
-	Workers        []WorkerStatus `json:"workers"`
-	LiveWorkers    int            `json:"live_workers"`
-	LiveCapacity   int            `json:"live_capacity"`
-	Queued         int64          `json:"queued"`
-	Running        int64          `json:"running"`
-	Done           int64          `json:"done"`
-	Failed         int64          `json:"failed"`
-	OldestQueued   *time.Time     `json:"oldest_queued,omitempty"`
-	RunningJobs    []JobStatus    `json:"running_jobs"`
-	RecentFailures []JobStatus    `json:"recent_failures"`
-}
-
-// WorkerStatus is one worker row as status shows it.
-type WorkerStatus struct {
-	Name          string    `json:"name"`
-	Host          string    `json:"host"`
-	PID           int       `json:"pid"`
-	Alive         bool      `json:"alive"`
-	Running       int       `json:"running"`
-	Capacity      int       `json:"capacity"`
-	LastHeartbeat time.Time `json:"last_heartbeat"`
-}
-
-// JobStatus is one job as status shows it.
-type JobStatus struct {
-	ID       int64     `json:"id"`
-	Account  int64     `json:"account_id"`
-	Mailbox  string    `json:"mailbox"`
-	Attempts int       `json:"attempts"`
-	Done     int64     `json:"done"`
-	Total    int64     `json:"total"`
-	Worker   string    `json:"worker,omitempty"`
-	Error    string    `json:"error,omitempty"`
-	When     time.Time `json:"when"`
-}
-
-func jobStatus(j mailaccess.Job) JobStatus {
-	when := j.StartedAt.Time
-	if !j.FinishedAt.IsZero() {
-		when = j.FinishedAt.Time
-	}
-	return JobStatus{ID: j.ID, Account: j.AccountID, Mailbox: j.Mailbox, Attempts: j.Attempts,
-		Done: j.ProgressDone, Total: j.ProgressTotal, Worker: j.LeaseOwner, Error: j.Error, When: when}
-}
-
-// status reads the dispatcher's view from the database.
-func (a *app) status(ctx context.Context) (Status, error) {
-	ttl := a.dispatcher.LivenessTTL()
-	st := Status{Mode: a.dispatcher.Mode(), LivenessTTL: ttl.String(), Workers: []WorkerStatus{}, RunningJobs: []JobStatus{}, RecentFailures: []JobStatus{}}
-	workers, err := a.store.Workers(ctx)
-	if err != nil {
-		return st, err
-	}
-	now := time.Now()
-	for _, w := range workers {
-		ws := WorkerStatus{Name: w.Name, Host: w.Host, PID: w.PID, Alive: w.Alive(now, ttl), Running: w.Running, Capacity: w.Capacity, LastHeartbeat: w.HeartbeatAt.Time}
-		if ws.Alive {
-			st.LiveWorkers++
-			st.LiveCapacity += w.Capacity
-		}
-		st.Workers = append(st.Workers, ws)
-	}
-	q, err := a.store.QueueStats(ctx, 10)
-	if err != nil {
-		return st, err
-	}
-	st.Queued, st.Running, st.Done, st.Failed = q.Queued, q.Running, q.Done, q.Failed
-	if !q.OldestQueued.IsZero() {
-		t := q.OldestQueued.Time
-		st.OldestQueued = &t
-	}
-	for _, j := range q.RunningJobs {
-		st.RunningJobs = append(st.RunningJobs, jobStatus(j))
-	}
-	for _, j := range q.RecentFailures {
-		st.RecentFailures = append(st.RecentFailures, jobStatus(j))
-	}
-	return st, nil
-}
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var asJSON *bool
@@ -109,7 +23,7 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer a.Close()
-	st, err := a.status(ctx)
+	st, err := a.dispatcher.Status(ctx)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,8 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		SecureCookies: a.cfg.HTTP.SecureCookies,
 		SessionIdle:   a.cfg.Security.SessionIdle,
 		SessionMax:    a.cfg.Security.SessionMax,
-	}, a.store, a.syncer, a, a.sealer, a.log)
+		Admins:        a.cfg.Security.Admins,
+	}, a.store, a.syncer, a, a.dispatcher, a.sealer, a.log)
 	if err != nil {
 		return err
 	}

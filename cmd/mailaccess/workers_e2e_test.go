@@ -466,7 +466,7 @@ func TestAWrongStoredPasswordFailsFastInWords(t *testing.T) {
 	if j.Attempts != 1 || !strings.Contains(j.Error, "refused your password") {
 		t.Fatalf("attempts %d, error %q", j.Attempts, j.Error)
 	}
-	st, err := c.app.status(context.Background())
+	st, err := c.app.dispatcher.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
