@@ -35,6 +35,7 @@ type Store interface {
 	Mailboxes(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error)
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
 	MailboxByName(ctx context.Context, accountID int64, name string) (mailaccess.Mailbox, error)
+	SearchMessages(ctx context.Context, accountID, mailboxID int64, query string, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	ListMessages(ctx context.Context, accountID, mailboxID int64, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
 	MessageBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error)
@@ -165,6 +166,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /message/{id}/delete", s.authed(s.messageDelete))
 	mux.HandleFunc("POST /mailbox/{id}/bulk", s.authed(s.bulk))
 	mux.HandleFunc("GET /admin", s.authed(s.adminPage))
+	mux.HandleFunc("GET /search", s.authed(s.searchPage))
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }

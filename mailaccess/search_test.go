@@ -1,0 +1,70 @@
+package mailaccess
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		alice, eve := mustAccount(t, s, "alice"), mustAccount(t, s, "eve")
+		inbox := mustMailbox(t, s, alice.ID, "INBOX")
+		sent := mustMailbox(t, s, alice.ID, "Sent")
+		msgs := makeMessages(1, 4)
+		msgs[0].Subject, msgs[0].FromName, msgs[0].Preview = "Réunion budget 2027", "Renée Dupont", "Ordre du jour"
+		msgs[1].Subject, msgs[1].FromAddr = "Invoice INV-2026-10", "billing@acme.example"
+		msgs[2].Subject, msgs[2].Preview = "Счёт за октябрь", "Добрый день"
+		msgs[3].Subject = "Budget follow-up"
+		if err := s.StoreMessages(ctx, alice.ID, inbox.ID, msgs[:3], 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StoreMessages(ctx, alice.ID, sent.ID, msgs[3:], 4); err != nil {
+			t.Fatal(err)
+		}
+		other := mustMailbox(t, s, eve.ID, "INBOX")
+		if err := s.StoreMessages(ctx, eve.ID, other.ID, makeMessages(1, 1), 1); err != nil {
+			t.Fatal(err)
+		}
+		subjects := func(acc, mb int64, q string) []string {
+			t.Helper()
+			list, _, err := s.SearchMessages(ctx, acc, mb, q, nil, 10)
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			var out []string
+			for _, m := range list {
+				out = append(out, m.Subject)
+			}
+			return out
+		}
+		cases := []struct {
+			q    string
+			mb   int64
+			want []string
+		}{
+			{"budget", 0, []string{"Budget follow-up", "Réunion budget 2027"}},
+			{"budget", inbox.ID, []string{"Réunion budget 2027"}},
+			{"BUDG", 0, []string{"Budget follow-up", "Réunion budget 2027"}}, // prefix, any case
+			{"renée", 0, []string{"Réunion budget 2027"}},                    // sender
+			{"acme", 0, []string{"Invoice INV-2026-10"}},                     // address
+			{"октябрь", 0, []string{"Счёт за октябрь"}},
+			{"добрый", 0, []string{"Счёт за октябрь"}}, // preview
+			{"budget ordre", 0, []string{"Réunion budget 2027"}},
+			{`" OR 1=1 --`, 0, nil}, // query syntax is never passed through
+			{"message", 0, nil},     // eve's message is not alice's
+		}
+		for _, c := range cases {
+			if got := subjects(alice.ID, c.mb, c.q); !slices.Equal(got, c.want) {
+				t.Errorf("search %q: %q, want %q", c.q, got, c.want)
+			}
+		}
+		if err := s.DeleteMessages(ctx, alice.ID, sent.ID, []UID{4}); err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(alice.ID, 0, "budget"); !slices.Equal(got, []string{"Réunion budget 2027"}) {
+			t.Errorf("after delete: %q", got)
+		}
+	})
+}
