@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -34,19 +35,29 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 // asks for the inbox to be synced.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	password := r.PostFormValue("password")
 	v := loginView{view: view{Title: "Log in"}, Username: username}
-	fail := func(status int, msg string) {
+	acc, status, msg := s.authenticate(w, r, username, r.PostFormValue("password"))
+	if acc == nil {
 		v.Error = msg
 		s.render(w, r, status, "login", v)
+		return
 	}
+	target := "/"
+	if inbox := s.afterLogin(r.Context(), acc); inbox != 0 {
+		target = fmt.Sprintf("/mailbox/%d", inbox)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// authenticate checks a login (limits, then an IMAP LOGIN) and on success
+// stores the account with its sealed password and starts a session. On
+// failure it returns a nil account, the status and the words to show.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, username, password string) (*mailaccess.Account, int, string) {
 	switch {
 	case username == "" || password == "":
-		fail(http.StatusBadRequest, "Enter your user name and password.")
-		return
+		return nil, http.StatusBadRequest, "Enter your user name and password."
 	case len(username) > 256 || len(password) > 1024 || !utf8.ValidString(username) || strings.ContainsAny(username, "\x00\r\n"):
-		fail(http.StatusBadRequest, "That user name is not valid.")
-		return
+		return nil, http.StatusBadRequest, "That user name is not valid."
 	}
 	ctx := r.Context()
 	now := time.Now()
@@ -58,8 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if blocked, until := l.lim.blocked(l.key, now); blocked {
 			s.log.Warn("login attempts limited", "account", username, "address", address)
 			w.Header().Set("Retry-After", strconv.Itoa(int(time.Until(until).Seconds())+1))
-			fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed logins. Try again after %s.", until.Local().Format("15:04")))
-			return
+			return nil, http.StatusTooManyRequests, fmt.Sprintf("Too many failed logins. Try again after %s.", until.Local().Format("15:04"))
 		}
 	}
 	if err := s.mail.CheckLogin(ctx, username, password); err != nil {
@@ -68,37 +78,44 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("login refused", "account", username, "address", address)
 			s.byAccount.fail(strings.ToLower(username), now)
 			s.byAddress.fail(address, now)
-			fail(http.StatusUnauthorized, "Wrong user name or password.")
+			return nil, http.StatusUnauthorized, "Wrong user name or password."
 		case errors.Is(err, mailaccess.ErrUnreachable):
 			s.log.Warn("login: mail server unreachable", "account", username, "error", err)
-			fail(http.StatusServiceUnavailable, "The mail server cannot be reached right now. Please try again in a moment.")
+			return nil, http.StatusServiceUnavailable, "The mail server cannot be reached right now. Please try again in a moment."
 		default:
 			s.log.Error("login failed", "account", username, "error", err)
-			fail(http.StatusBadGateway, "The mail server answered in a way we did not understand. Please try again.")
+			return nil, http.StatusBadGateway, "The mail server answered in a way we did not understand. Please try again."
 		}
-		return
 	}
 	s.byAccount.succeed(strings.ToLower(username))
 	acc, err := s.store.UpsertAccount(ctx, username, s.sealer.Seal(password, username))
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		s.log.Error("login: store account", "account", username, "error", err)
+		return nil, http.StatusInternalServerError, "Something went wrong on our side. Please try again."
 	}
 	if err := s.startSession(w, r, acc.ID); err != nil {
-		s.serverError(w, r, err)
-		return
+		s.log.Error("login: start session", "account", username, "error", err)
+		return nil, http.StatusInternalServerError, "Something went wrong on our side. Please try again."
 	}
 	s.log.Info("login", "account", username)
-	target := "/"
+	return &acc, http.StatusOK, ""
+}
+
+// afterLogin refreshes the folder list and asks for the inbox's sync; it
+// returns the inbox's id (0 when the folders could not be read).
+func (s *Server) afterLogin(ctx context.Context, acc *mailaccess.Account) int64 {
 	if _, err := s.mail.SyncFolders(ctx, acc.ID); err != nil {
-		s.log.Warn("login: folder list not refreshed", "account", username, "error", err)
-	} else if inbox, err := s.store.MailboxByName(ctx, acc.ID, "INBOX"); err == nil {
-		if _, err := s.syncs.SyncMailbox(ctx, acc.ID, inbox.Name); err != nil {
-			s.log.Warn("login: inbox sync incomplete", "account", username, "error", err)
-		}
-		target = fmt.Sprintf("/mailbox/%d", inbox.ID)
+		s.log.Warn("login: folder list not refreshed", "account", acc.Username, "error", err)
+		return 0
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	inbox, err := s.store.MailboxByName(ctx, acc.ID, "INBOX")
+	if err != nil {
+		return 0
+	}
+	if _, err := s.syncs.SyncMailbox(ctx, acc.ID, inbox.Name); err != nil {
+		s.log.Warn("login: inbox sync incomplete", "account", acc.Username, "error", err)
+	}
+	return inbox.ID
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

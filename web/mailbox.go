@@ -112,9 +112,6 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		v.Sync = &job
 	}
 	v.Mailbox = mb
-	if v.Sync != nil {
-		v.Refresh = 2
-	}
 	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -39,6 +39,7 @@ type Store interface {
 	ListMessages(ctx context.Context, accountID, mailboxID int64, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
 	MessageBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error)
+	Job(ctx context.Context, accountID, id int64) (mailaccess.Job, error)
 }
 
 // Mail is what the pages need of the IMAP server.
@@ -167,6 +168,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /mailbox/{id}/bulk", s.authed(s.bulk))
 	mux.HandleFunc("GET /admin", s.authed(s.adminPage))
 	mux.HandleFunc("GET /search", s.authed(s.searchPage))
+	s.apiRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
@@ -174,7 +176,7 @@ func (s *Server) Handler() http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")

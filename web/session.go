@@ -62,37 +62,49 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// sessionAccount returns the account of the request's session, or
+// mailaccess.ErrNotFound when it has none (or it expired).
+func (s *Server) sessionAccount(r *http.Request) (*mailaccess.Account, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, mailaccess.ErrNotFound
+	}
+	idHash := hashToken(c.Value)
+	ses, err := s.store.Session(r.Context(), idHash, s.cfg.SessionIdle)
+	if err != nil {
+		return nil, err
+	}
+	// One write a minute at most keeps the idle expiry moving.
+	if time.Since(ses.LastSeenAt.Time) > time.Minute {
+		if err := s.store.TouchSession(r.Context(), idHash); err != nil {
+			s.log.Warn("touch session", "error", err)
+		}
+	}
+	acc, err := s.store.Account(r.Context(), ses.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return &acc, nil
+}
+
 // authed runs h with the session's account in the context, or sends the
 // browser to the login page.
 func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		if err != nil {
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
-			return
-		}
-		idHash := hashToken(c.Value)
-		ses, err := s.store.Session(r.Context(), idHash, s.cfg.SessionIdle)
+		acc, err := s.sessionAccount(r)
 		if errors.Is(err, mailaccess.ErrNotFound) {
-			s.clearCookie(w, r)
-			http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+			if _, cerr := r.Cookie(sessionCookie); cerr == nil {
+				s.clearCookie(w, r)
+				http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		// One write a minute at most keeps the idle expiry moving.
-		if time.Since(ses.LastSeenAt.Time) > time.Minute {
-			if err := s.store.TouchSession(r.Context(), idHash); err != nil {
-				s.log.Warn("touch session", "error", err)
-			}
-		}
-		acc, err := s.store.Account(r.Context(), ses.AccountID)
-		if err != nil {
-			s.storeError(w, r, err, "account")
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &acc)))
+		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, acc)))
 	}
 }
