@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -620,5 +621,123 @@ func TestBrowserSearch(t *testing.T) {
 				t.Fatalf("search by sender name: %d results", len(subjects))
 			}
 		})
+	}
+}
+
+// apiCall sends a JSON request with the session's cookies and decodes the answer.
+func apiCall(t *testing.T, c *http.Client, method, u, body string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, u, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("%s %s: content type %q", method, u, ct)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: %v", method, u, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func TestJSONAPI(t *testing.T) {
+	server := testenv.IMAP(t)
+	user, other := server.NewUser(t), server.NewUser(t)
+	seedReports(t, server, user, 3)
+	seedReports(t, server, other, 1)
+	app := startApp(t, server.Addr, mailaccess.Postgres)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	var e struct{ Error string }
+	if code := apiCall(t, c, "GET", app.URL+"/api/v1/folders", "", &e); code != 401 || e.Error == "" {
+		t.Fatalf("folders without a session: %d %q", code, e.Error)
+	}
+	if code := apiCall(t, c, "POST", app.URL+"/api/v1/login", `{"username":"`+user+`","password":"nope"}`, &e); code != 401 || e.Error != "Wrong user name or password." {
+		t.Fatalf("wrong password: %d %q", code, e.Error)
+	}
+	if code := apiCall(t, c, "POST", app.URL+"/api/v1/login", `{"username":"`+user+`","password":"`+server.Password+`"}`, nil); code != 200 {
+		t.Fatalf("login: %d", code)
+	}
+	var folders struct {
+		Folders []struct {
+			ID          int64  `json:"id"`
+			Name        string `json:"name"`
+			Total       int    `json:"total"`
+			MessagesURL string `json:"messages_url"`
+		} `json:"folders"`
+	}
+	apiCall(t, c, "GET", app.URL+"/api/v1/folders", "", &folders)
+	if len(folders.Folders) < 5 || folders.Folders[0].Name != "INBOX" || folders.Folders[0].Total != 3 {
+		t.Fatalf("folders: %+v", folders.Folders)
+	}
+	var page struct {
+		Messages []struct {
+			ID      int64  `json:"id"`
+			Subject string `json:"subject"`
+			Flagged bool   `json:"flagged"`
+		} `json:"messages"`
+		Next string `json:"next"`
+	}
+	apiCall(t, c, "GET", app.URL+folders.Folders[0].MessagesURL+"?limit=2", "", &page)
+	if len(page.Messages) != 2 || page.Messages[0].Subject != "Status report 3" || page.Next == "" {
+		t.Fatalf("first page: %+v", page)
+	}
+	first, next := page.Messages[0].ID, page.Next
+	page.Messages, page.Next = nil, ""
+	apiCall(t, c, "GET", app.URL+next, "", &page)
+	if len(page.Messages) != 1 || page.Messages[0].Subject != "Status report 1" || page.Next != "" {
+		t.Fatalf("second page: %+v", page)
+	}
+	var msg struct {
+		Subject string `json:"subject"`
+		Text    string `json:"text"`
+		Flagged bool   `json:"flagged"`
+	}
+	apiCall(t, c, "GET", fmt.Sprintf("%s/api/v1/messages/%d", app.URL, first), "", &msg)
+	if !strings.Contains(msg.Text, "Body of report 3") {
+		t.Fatalf("message: %+v", msg)
+	}
+	if code := apiCall(t, c, "POST", fmt.Sprintf("%s/api/v1/messages/%d/flags", app.URL, first), `{"flagged":true}`, &msg); code != 200 || !msg.Flagged {
+		t.Fatalf("flag: %d %+v", code, msg)
+	}
+	if code := apiCall(t, c, "POST", fmt.Sprintf("%s/api/v1/messages/%d/flags", app.URL, first), `{"flaged":true}`, &e); code != 400 {
+		t.Fatalf("misspelt body: %d", code)
+	}
+	var found struct {
+		Messages []struct{ Subject string } `json:"messages"`
+	}
+	apiCall(t, c, "GET", app.URL+"/api/v1/search?q=report%202", "", &found)
+	if len(found.Messages) != 1 || found.Messages[0].Subject != "Status report 2" {
+		t.Fatalf("search: %+v", found)
+	}
+	// Another account's message is not found.
+	otherAcc, _ := app.app.store.AccountByUsername(context.Background(), other)
+	if otherAcc.ID != 0 {
+		t.Fatal("the other user has not logged in, yet has an account")
+	}
+	if code := apiCall(t, c, "GET", app.URL+"/api/v1/messages/999999", "", &e); code != 404 {
+		t.Fatalf("unknown message: %d", code)
+	}
+	var job struct {
+		Job struct {
+			ID    int64  `json:"id"`
+			State string `json:"state"`
+		} `json:"job"`
+	}
+	if code := apiCall(t, c, "POST", fmt.Sprintf("%s/api/v1/folders/%d/sync", app.URL, folders.Folders[0].ID), "", &job); code != 200 || job.Job.State != "done" {
+		t.Fatalf("sync now (inline, no workers): %d %+v", code, job)
+	}
+	if code := apiCall(t, c, "POST", app.URL+"/api/v1/logout", "", nil); code != 200 {
+		t.Fatalf("logout: %d", code)
+	}
+	if code := apiCall(t, c, "GET", app.URL+"/api/v1/folders", "", &e); code != 401 {
+		t.Fatalf("after logout: %d", code)
 	}
 }
