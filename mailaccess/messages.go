@@ -162,8 +162,8 @@ func (s *Store) ListMessages(ctx context.Context, accountID, mailboxID int64, af
 	q := `SELECT ` + listColumns + ` FROM messages WHERE account_id = ? AND mailbox_id = ?`
 	args := []any{accountID, mailboxID}
 	if after != nil {
-		q += ` AND (internal_date < ? OR (internal_date = ? AND uid < ?))`
-		args = append(args, after.Date, after.Date, after.UID)
+		q += ` AND (internal_date, uid) < (?, ?)` // a row comparison: one index range on both dialects
+		args = append(args, after.Date, after.UID)
 	}
 	q += ` ORDER BY internal_date DESC, uid DESC LIMIT ?`
 	args = append(args, limit+1)

@@ -55,8 +55,8 @@ func (s *Store) SearchMessages(ctx context.Context, accountID, mailboxID int64, 
 		args = append(args, mailboxID)
 	}
 	if after != nil {
-		q += ` AND (internal_date < ? OR (internal_date = ? AND id < ?))`
-		args = append(args, after.Date, after.Date, int64(after.UID))
+		q += ` AND (internal_date, id) < (?, ?)`
+		args = append(args, after.Date, int64(after.UID))
 	}
 	q += ` ORDER BY internal_date DESC, id DESC LIMIT ?`
 	args = append(args, limit+1)

@@ -231,3 +231,17 @@ func (s *Store) insertID(ctx context.Context, q sqlx.QueryerContext, query strin
 	err := sqlx.GetContext(ctx, q, &id, s.db.Rebind(query+" RETURNING id"), args...)
 	return id, err
 }
+
+// Analyze refreshes the query planner's statistics of the messages table
+// (PostgreSQL; a no-op on SQLite). Call it after a large initial sync, so
+// that lists of a folder that just grew from nothing use their index at once
+// instead of waiting for autovacuum.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `ANALYZE messages`); err != nil {
+		return fmt.Errorf("analyze messages: %w", err)
+	}
+	return nil
+}

@@ -81,13 +81,24 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 	}
 	a.handlers = map[string]asyncdispatch.Handler{
 		asyncdispatch.KindSyncMailbox: func(ctx context.Context, job mailaccess.Job, progress func(done, total int)) error {
-			_, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, progress)
+			res, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, progress)
+			if res.Added >= analyzeAfter {
+				// A folder that just grew by this much: refresh the planner's
+				// statistics now rather than when autovacuum gets to it.
+				if aerr := a.store.Analyze(context.WithoutCancel(ctx)); aerr != nil {
+					a.log.Warn("analyze after a large sync", "error", aerr)
+				}
+			}
 			return err
 		},
 	}
 	a.dispatcher = asyncdispatch.New(a.dispatchCfg, store, a.handlers, a.metrics, logger)
 	return a, nil
 }
+
+// analyzeAfter is how many new messages in one sync make the planner's
+// statistics worth refreshing (PostgreSQL).
+const analyzeAfter = 5000
 
 // newPool builds one sync worker of this process.
 func (a *app) newPool(name string, capacity int) *asyncdispatch.Pool {
