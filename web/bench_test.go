@@ -35,7 +35,7 @@ func (noIMAP) StoreFlags(context.Context, int64, int64, []mailaccess.UID, []stri
 	return nil
 }
 func (noIMAP) Move(context.Context, int64, int64, []mailaccess.UID, string) error { return nil }
-func (noIMAP) Expunge(context.Context, int64, int64, []mailaccess.UID) error    { return nil }
+func (noIMAP) Expunge(context.Context, int64, int64, []mailaccess.UID) error      { return nil }
 func (noIMAP) SyncMailbox(context.Context, int64, string) (mailaccess.Job, error) {
 	return mailaccess.Job{}, nil
 }
