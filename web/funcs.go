@@ -12,6 +12,7 @@ var funcs = template.FuncMap{
 	"shortDate": shortDate,
 	"longDate":  func(t mailaccess.Time) string { return formatLong(t) },
 	"size":      humanSize,
+	"text":      renderText,
 	"depth":     func(n int) int { return min(n, 5) }, // CSS classes depth-0 … depth-5
 }
 
