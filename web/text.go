@@ -59,4 +59,3 @@ func linkify(line string) string {
 	b.WriteString(html.EscapeString(line[last:]))
 	return b.String()
 }
-
