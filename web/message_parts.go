@@ -43,7 +43,7 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "private, no-store")
-	fmt.Fprintf(w, "<!doctype html><html><head><meta charset=\"utf-8\"><style>body{font:15px/1.45 system-ui,sans-serif;color:#1d2330;margin:8px;word-wrap:break-word}img{max-width:100%%;height:auto}</style></head><body>%s</body></html>", body)
+	fmt.Fprintf(w, "<!doctype html><html><head><meta charset=\"utf-8\"><style>body{font:15px/1.45 system-ui,sans-serif;color:#1d2330;margin:8px;word-wrap:break-word}img{max-width:100%%;height:auto}img[src$='/remote-image.svg']{width:32px!important;height:32px!important;border:1px dashed #c5cad3}</style></head><body>%s</body></html>", body)
 }
 
 // messagePart serves one part of a message as a download.

@@ -546,6 +546,7 @@ func TestBrowserJourneyAgainstTheDemo(t *testing.T) {
 			t.Fatalf("folder list %q lacks %s", folders, f)
 		}
 	}
+	screenshot(t, bctx, "inbox.png")
 	var heading, body string
 	run1(t, bctx, followLink("td.subject a"),
 		chromedp.WaitVisible("main.message", chromedp.ByQuery),
@@ -555,6 +556,30 @@ func TestBrowserJourneyAgainstTheDemo(t *testing.T) {
 	if heading != want[0] || strings.TrimSpace(body) == "" {
 		t.Fatalf("newest message: heading %q (want %q), body %q", heading, want[0], body)
 	}
+	screenshot(t, bctx, "message.png")
+	// A newsletter: HTML in the sandboxed frame, remote images blocked.
+	run1(t, bctx, chromedp.Navigate(base+"/search?q=inbox+times"), chromedp.WaitVisible("form[role=search]", chromedp.ByQuery))
+	screenshot(t, bctx, "search.png")
+	run1(t, bctx, followLink("td.subject a"), chromedp.WaitVisible("iframe.mailhtml", chromedp.ByQuery))
+	screenshot(t, bctx, "html-message.png")
+}
+
+// screenshot saves the page as PNG in the test's temp dir, and in
+// $MAILACCESS_SCREENSHOTS when set (that is how docs/screenshots/ is made).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	var png []byte
+	run1(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.CaptureScreenshot(&png))
+	dirs := []string{t.TempDir()}
+	if d := os.Getenv("MAILACCESS_SCREENSHOTS"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		if err := os.WriteFile(filepath.Join(d, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("screenshot %s: %s", name, filepath.Join(dirs[len(dirs)-1], name))
 }
 
 func TestAdminPageIsForAdminsOnly(t *testing.T) {
