@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
@@ -492,5 +494,44 @@ func TestStatusCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "queue:") || !strings.Contains(out.String(), "1 queued") {
 		t.Fatalf("status: %s", out.String())
+	}
+}
+
+// serveWeb runs the cluster's web server on a free port.
+func (c *cluster) serveWeb() string {
+	c.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.app.serveHTTP(ctx, ln) }()
+	c.t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
+}
+
+func TestBrowserShowsSyncProgressThenTheList(t *testing.T) {
+	c := newCluster(t, "auto")
+	acc, _ := c.account(c.server.Password)
+	c.seedMaildir(acc.Username, 3000)
+	c.startWorker("w", 1)
+	base := c.serveWeb()
+	ctx := browser(t)
+	run1(t, ctx, loginActions(base, acc.Username, c.server.Password),
+		chromedp.WaitVisible("[data-sync-job]", chromedp.ByQuery))
+	var value, max float64
+	run1(t, ctx, chromedp.WaitVisible("[data-sync-job] progress", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('[data-sync-job] progress').value`, &value),
+		chromedp.Evaluate(`document.querySelector('[data-sync-job] progress').max`, &max))
+	t.Logf("progress bar at %v of %v", value, max)
+	if max != 3000 {
+		t.Fatalf("progress bar max %v, want 3000 new messages", max)
+	}
+	// When the sync is done the page shows the list by itself.
+	var subjects []string
+	run1(t, ctx, chromedp.WaitVisible("table.messages", chromedp.ByQuery), texts("td.subject a", &subjects))
+	if len(subjects) != 50 || subjects[0] != "Bulk message 3000" {
+		t.Fatalf("list after the sync: %d rows, first %q", len(subjects), first(subjects))
 	}
 }
