@@ -33,6 +33,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]any{"logged_out": true})
 	})
 	mux.HandleFunc("GET /api/v1/folders", s.api(s.apiFolders))
+	mux.HandleFunc("GET /api/v1/folders/{id}", s.api(s.apiFolder))
 	mux.HandleFunc("GET /api/v1/folders/{id}/messages", s.api(s.apiMessages))
 	mux.HandleFunc("POST /api/v1/folders/{id}/sync", s.api(s.apiSync))
 	mux.HandleFunc("GET /api/v1/messages/{id}", s.api(s.apiMessage))
@@ -149,6 +150,7 @@ type apiFolder struct {
 	Error    string     `json:"sync_error,omitempty"`
 	Sync     *apiJob    `json:"sync,omitempty"`
 	Messages string     `json:"messages_url"`
+	LastUID  uint32     `json:"last_uid,omitempty"`
 }
 
 type apiJob struct {
@@ -192,6 +194,38 @@ func (s *Server) apiFolders(r *http.Request, acc *mailaccess.Account) (any, erro
 		out = append(out, f)
 	}
 	return map[string]any{"folders": out}, nil
+}
+
+// apiFolder answers one folder's counts and sync state. It is what an open
+// folder page polls: when the folder was last synced longer ago than
+// Config.LiveInterval, a sync is asked for in the background (one job per
+// folder, whatever the number of pages polling), so new mail shows up
+// without a reload.
+func (s *Server) apiFolder(r *http.Request, acc *mailaccess.Account) (any, error) {
+	id, ok := pathID(r)
+	if !ok {
+		return nil, mailaccess.ErrNotFound
+	}
+	mb, err := s.store.Mailbox(r.Context(), acc.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !mb.NoSelect() && time.Since(mb.SyncedAt.Time) > s.cfg.LiveInterval {
+		// With workers this only queues (or finds) the folder's job; without,
+		// the quick incremental sync runs here, in a request no user waits on.
+		if _, err := s.syncs.SyncMailbox(r.Context(), acc.ID, mb.Name); err != nil {
+			s.log.Debug("live refresh", "account", acc.Username, "mailbox", mb.Name, "error", err)
+		}
+		if mb, err = s.store.Mailbox(r.Context(), acc.ID, id); err != nil {
+			return nil, err
+		}
+	}
+	f := folderJSON(mb)
+	f.LastUID = uint32(mb.LastUID)
+	if j, err := s.syncs.LatestSync(r.Context(), acc.ID, mb.Name); err == nil && j.Active() {
+		f.Sync = jobJSON(j)
+	}
+	return f, nil
 }
 
 // apiMessage is a message summary.

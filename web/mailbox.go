@@ -24,6 +24,7 @@ type mailboxView struct {
 	Next     string          // cursor of the next (older) page, "" on the last page
 	First    bool            // this is the newest page
 	Sync     *mailaccess.Job // the folder's sync job while it is queued or running
+	LiveMS   int64           // how often the page looks for new mail, in ms
 }
 
 // home sends the browser to the inbox (or the first folder).
@@ -112,6 +113,7 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		v.Sync = &job
 	}
 	v.Mailbox = mb
+	v.LiveMS = s.cfg.LiveInterval.Milliseconds()
 	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)
 		return

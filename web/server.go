@@ -86,6 +86,7 @@ type Config struct {
 	RefreshAfter  time.Duration // a folder shown after this long since its last sync is synced again; default 1m
 	Admins        []string      // IMAP logins that may open the admin page
 	LoginFailures int           // failed logins allowed per account in 15 minutes (3× per address); default 10
+	LiveInterval  time.Duration // an open folder page looks for new mail this often; default 5s
 }
 
 // Server serves the webmail.
@@ -110,6 +111,7 @@ func New(cfg Config, store Store, mail Mail, syncs Syncs, admin Dispatch, sealer
 	cfg.SessionMax = cmp.Or(cfg.SessionMax, 30*24*time.Hour)
 	cfg.PageSize = cmp.Or(cfg.PageSize, 50)
 	cfg.RefreshAfter = cmp.Or(cfg.RefreshAfter, time.Minute)
+	cfg.LiveInterval = cmp.Or(cfg.LiveInterval, 5*time.Second)
 	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, admin: admin, sealer: sealer, log: cmp.Or(logger, slog.Default()),
 		byAccount: newFailureLimiter(cmp.Or(cfg.LoginFailures, 10), 15*time.Minute),
 		byAddress: newFailureLimiter(3*cmp.Or(cfg.LoginFailures, 10), 15*time.Minute)}

@@ -26,6 +26,9 @@ type Config struct {
 		// SecureCookies marks cookies Secure: "auto" when requests arrive over TLS
 		// or with X-Forwarded-Proto https, "always", or "never".
 		SecureCookies string `toml:"secure_cookies" help:"auto|always|never"`
+		// LiveInterval is how often an open folder page looks for new mail
+		// (each look syncs the folder when it is older than this).
+		LiveInterval time.Duration `toml:"live_interval" help:"how often an open folder page looks for new mail"`
 	} `toml:"http"`
 	Database struct {
 		URL string `toml:"url" help:"postgres://… or sqlite:PATH" secret:"true"`
@@ -64,6 +67,7 @@ func defaultConfig() Config {
 	var c Config
 	c.HTTP.Address = "127.0.0.1:8080"
 	c.HTTP.SecureCookies = "auto"
+	c.HTTP.LiveInterval = 5 * time.Second
 	c.Database.URL = "sqlite:data/mailaccess.db"
 	c.IMAP.Address = "127.0.0.1:143"
 	c.IMAP.TLS = "starttls"
@@ -234,6 +238,7 @@ func (c *Config) validate() error {
 	}
 	add(hostPort("http.address", c.HTTP.Address))
 	add(oneOf("http.secure_cookies", c.HTTP.SecureCookies, "auto", "always", "never"))
+	add(positive("http.live_interval", c.HTTP.LiveInterval))
 	if _, _, err := mailaccess.ParseURL(c.Database.URL); err != nil {
 		add(fmt.Errorf("config database.url: %w", err))
 	}

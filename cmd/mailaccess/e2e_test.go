@@ -766,3 +766,28 @@ func TestJSONAPI(t *testing.T) {
 		t.Fatalf("after logout: %d", code)
 	}
 }
+
+func TestBrowserNewMailAppearsWithoutAReload(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	seedReports(t, server, user, 3)
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	ctx := browser(t)
+	run1(t, ctx, loginActions(app.URL, user, server.Password), chromedp.WaitVisible("table.messages", chromedp.ByQuery))
+	c, err := imapclient.DialInsecure(server.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, server.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	delivered := time.Now()
+	appendRaw(t, c, "INBOX", "From: Zoë <zoe@example.org>\nSubject: Fresh news\n\nJust arrived.\n", time.Now())
+	var subjects []string
+	run1(t, ctx, chromedp.WaitVisible(`//td[@class="subject"]/a[text()="Fresh news"]`, chromedp.BySearch), texts("td.subject a", &subjects))
+	t.Logf("new mail shown %v after delivery (the page looks every 5 s)", time.Since(delivered).Round(100*time.Millisecond))
+	if subjects[0] != "Fresh news" || len(subjects) != 4 {
+		t.Fatalf("list after new mail: %q", subjects)
+	}
+}

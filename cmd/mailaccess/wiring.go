@@ -143,6 +143,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		SessionIdle:   a.cfg.Security.SessionIdle,
 		SessionMax:    a.cfg.Security.SessionMax,
 		Admins:        a.cfg.Security.Admins,
+		LiveInterval:  a.cfg.HTTP.LiveInterval,
 	}, a.store, a.syncer, a, a.dispatcher, a.sealer, a.log)
 	if err != nil {
 		return err

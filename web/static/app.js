@@ -50,3 +50,34 @@
   }
   setTimeout(poll, 500);
 })();
+
+// The newest page of a folder: look for new mail now and then, and show it
+// (or, while the user has a selection, offer to).
+(function followFolder() {
+  const bar = document.querySelector("[data-live-folder]");
+  if (!bar || document.querySelector("[data-sync-job]")) return;
+  const url = "/api/v1/folders/" + bar.dataset.liveFolder;
+  const interval = Math.max(1000, Number(bar.dataset.interval) || 5000);
+  const lastUID = Number(bar.dataset.lastUid), total = Number(bar.dataset.total);
+  async function poll() {
+    let next = interval;
+    try {
+      const resp = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (resp.ok) {
+        const f = await resp.json();
+        if (f.sync) next = 1000; // a sync is under way: look again soon
+        if ((f.last_uid || 0) !== lastUID || f.total !== total) {
+          if (!document.querySelector("input[name=ids]:checked")) {
+            location.reload();
+            return;
+          }
+          document.querySelector(".newmail").hidden = false;
+        }
+      }
+    } catch (e) {
+      // offline for a moment: try again later
+    }
+    setTimeout(poll, next);
+  }
+  setTimeout(poll, interval);
+})();
