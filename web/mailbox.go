@@ -23,6 +23,7 @@ type mailboxView struct {
 	Messages []mailaccess.Message
 	Next     string          // cursor of the next (older) page, "" on the last page
 	First    bool            // this is the newest page
+	Sort     string          // "" (date, newest first), "subject", "from" or "size"
 	Sync     *mailaccess.Job // the folder's sync job while it is queued or running
 	LiveMS   int64           // how often the page looks for new mail, in ms
 }
@@ -83,9 +84,20 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	after, ok := parseCursor(r.URL.Query().Get("after"))
+	sort := mailaccess.Sort(r.URL.Query().Get("sort"))
+	var after *mailaccess.Cursor
+	var afterBy *mailaccess.SortCursor
+	switch sort {
+	case "", "date":
+		sort = ""
+		after, ok = parseCursor(r.URL.Query().Get("after"))
+	case mailaccess.SortSubject, mailaccess.SortSender, mailaccess.SortSize:
+		afterBy, ok = mailaccess.ParseSortCursor(r.URL.Query().Get("after"))
+	default:
+		ok = false
+	}
 	if !ok {
-		s.errorPage(w, r, http.StatusBadRequest, "That page position is not valid.")
+		s.errorPage(w, r, http.StatusBadRequest, "That page position or order is not valid.")
 		return
 	}
 	mb, err := s.store.Mailbox(ctx, acc.ID, id)
@@ -93,7 +105,7 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err, "folder")
 		return
 	}
-	v := mailboxView{view: view{Title: mb.Name, Account: acc, IsAdmin: s.isAdmin(acc)}, First: after == nil}
+	v := mailboxView{view: view{Title: mb.Name, Account: acc, IsAdmin: s.isAdmin(acc)}, First: after == nil && afterBy == nil, Sort: string(sort)}
 	if !mb.NoSelect() && time.Since(mb.SyncedAt.Time) > s.cfg.RefreshAfter {
 		// Stale or never synced: ask for a sync. With workers this returns at
 		// once and the page shows the progress; inline, the dispatcher bounds
@@ -119,14 +131,25 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Current = mb.ID
-	msgs, more, err := s.store.ListMessages(ctx, acc.ID, mb.ID, after, s.cfg.PageSize)
+	var msgs []mailaccess.Message
+	var more bool
+	if sort == "" {
+		msgs, more, err = s.store.ListMessages(ctx, acc.ID, mb.ID, after, s.cfg.PageSize)
+	} else {
+		msgs, more, err = s.store.ListMessagesBy(ctx, acc.ID, mb.ID, sort, afterBy, s.cfg.PageSize)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	v.Messages = msgs
 	if more {
-		v.Next = formatCursor(msgs[len(msgs)-1])
+		last := msgs[len(msgs)-1]
+		if sort == "" {
+			v.Next = formatCursor(last)
+		} else {
+			v.Next = mailaccess.SortCursor{Key: mailaccess.SortKey(sort, last), ID: last.ID}.String()
+		}
 	}
 	if mb.SyncError != "" {
 		v.Error = mb.SyncError

@@ -791,3 +791,19 @@ func TestBrowserNewMailAppearsWithoutAReload(t *testing.T) {
 		t.Fatalf("list after new mail: %q", subjects)
 	}
 }
+
+func TestBrowserSortsTheList(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	seedReports(t, server, user, 12)
+	app := startApp(t, server.Addr, mailaccess.Postgres)
+	ctx := browser(t)
+	var subjects []string
+	run1(t, ctx, loginActions(app.URL, user, server.Password), chromedp.WaitVisible("table.messages", chromedp.ByQuery),
+		followLink(`th a[href$="sort=subject"]`), chromedp.WaitVisible(`th[aria-sort="ascending"]`, chromedp.ByQuery),
+		texts("td.subject a", &subjects))
+	want := "Status report 1|Status report 10|Status report 11|Status report 12|Status report 2|Status report 3|Status report 4|Status report 5|Status report 6|Status report 7|Status report 8|Status report 9"
+	if got := strings.Join(subjects, "|"); got != want {
+		t.Fatalf("by subject: %s", got)
+	}
+}
