@@ -12,21 +12,21 @@ import (
 var messageInsertColumns = []string{
 	"account_id", "mailbox_id", "uid", "modseq", "flags", "seen", "flagged", "answered", "draft",
 	"internal_date", "sent_date", "size", "subject", "from_name", "from_addr", "to_addrs", "cc_addrs",
-	"reply_to", "message_id", "in_reply_to", "refs", "structure", "has_attachments", "preview",
+	"reply_to", "message_id", "in_reply_to", "refs", "structure", "has_attachments", "preview", "thread_key",
 }
 
 func messageArgs(m *Message) []any {
 	return []any{
 		m.AccountID, m.MailboxID, m.UID, m.ModSeq, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft,
 		m.InternalDate, m.SentDate, m.Size, m.Subject, m.FromName, m.FromAddr, m.To, m.Cc,
-		m.ReplyTo, m.MessageID, m.InReplyTo, m.References, m.Structure, m.HasAttachments, m.Preview,
+		m.ReplyTo, m.MessageID, m.InReplyTo, m.References, m.Structure, m.HasAttachments, m.Preview, m.ThreadKey(),
 	}
 }
 
 // listColumns is what a message list needs: everything but the MIME structure.
 const listColumns = `id, account_id, mailbox_id, uid, modseq, flags, seen, flagged, answered, draft,
 	internal_date, sent_date, size, subject, from_name, from_addr, to_addrs, cc_addrs, reply_to,
-	message_id, in_reply_to, refs, has_attachments, preview`
+	message_id, in_reply_to, refs, has_attachments, preview, thread_key`
 
 // rowsPerInsert bounds one multi-row INSERT below both databases' limits on
 // bound parameters (SQLite 32766, PostgreSQL 65535).

@@ -179,6 +179,24 @@ type Message struct {
 	Structure      string `db:"structure"` // JSON of the MIME part tree (see Part)
 	HasAttachments bool   `db:"has_attachments"`
 	Preview        string `db:"preview"`
+	Thread         string `db:"thread_key"` // as stored; see ThreadKey
+}
+
+// ThreadKey is the root of the message's conversation: the first id of its
+// References, else its In-Reply-To, else its own Message-ID (or its UID when
+// it has none). Messages of one conversation share it when their senders'
+// clients kept References, as nearly all do.
+func (m *Message) ThreadKey() string {
+	switch {
+	case m.References != "":
+		first, _, _ := strings.Cut(m.References, " ")
+		return first
+	case m.InReplyTo != "":
+		return m.InReplyTo
+	case m.MessageID != "":
+		return m.MessageID
+	}
+	return fmt.Sprintf("uid:%d", m.UID)
 }
 
 // SetFlags fills Flags and the boolean system flags from an IMAP flag list.

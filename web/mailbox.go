@@ -24,6 +24,9 @@ type mailboxView struct {
 	Next     string          // cursor of the next (older) page, "" on the last page
 	First    bool            // this is the newest page
 	Sort     string          // "" (date, newest first), "subject", "from" or "size"
+	Threads  []mailaccess.Thread // the conversation view (?view=threads)
+	Thread   string              // the conversation shown (?thread=KEY), all its messages
+	View     string              // "" or "threads"
 	Sync     *mailaccess.Job // the folder's sync job while it is queued or running
 	LiveMS   int64           // how often the page looks for new mail, in ms
 }
@@ -70,6 +73,19 @@ func parseCursor(s string) (*mailaccess.Cursor, bool) {
 		return nil, false
 	}
 	return &mailaccess.Cursor{Date: mailaccess.NewTime(time.UnixMilli(t)), UID: mailaccess.UID(u)}, true
+}
+
+// parseThreadCursor reads "MILLIS.KEY" of the conversation view.
+func parseThreadCursor(s string) (*mailaccess.ThreadCursor, bool) {
+	if s == "" {
+		return nil, true
+	}
+	ms, key, ok := strings.Cut(s, ".")
+	t, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || key == "" {
+		return nil, false
+	}
+	return &mailaccess.ThreadCursor{Date: mailaccess.NewTime(time.UnixMilli(t)), Key: key}, true
 }
 
 func formatCursor(m mailaccess.Message) string {
@@ -133,6 +149,36 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 	v.Current = mb.ID
 	var msgs []mailaccess.Message
 	var more bool
+	if key := r.URL.Query().Get("thread"); key != "" {
+		v.Thread, v.First = key, false
+		if v.Messages, err = s.store.ThreadMessages(ctx, acc.ID, mb.ID, key); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, "mailbox", v)
+		return
+	}
+	if r.URL.Query().Get("view") == "threads" {
+		v.View = "threads"
+		tc, ok := parseThreadCursor(r.URL.Query().Get("after"))
+		if !ok {
+			s.errorPage(w, r, http.StatusBadRequest, "That page position is not valid.")
+			return
+		}
+		v.First = tc == nil
+		threads, more, err := s.store.ListThreads(ctx, acc.ID, mb.ID, tc, s.cfg.PageSize)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.Threads = threads
+		if more {
+			last := threads[len(threads)-1]
+			v.Next = fmt.Sprintf("%d.%s", last.Latest.InternalDate.UnixMilli(), last.Key)
+		}
+		s.render(w, r, http.StatusOK, "mailbox", v)
+		return
+	}
 	if sort == "" {
 		msgs, more, err = s.store.ListMessages(ctx, acc.ID, mb.ID, after, s.cfg.PageSize)
 	} else {

@@ -36,6 +36,8 @@ type Store interface {
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
 	MailboxByName(ctx context.Context, accountID int64, name string) (mailaccess.Mailbox, error)
 	ListMessagesBy(ctx context.Context, accountID, mailboxID int64, by mailaccess.Sort, after *mailaccess.SortCursor, limit int) ([]mailaccess.Message, bool, error)
+	ListThreads(ctx context.Context, accountID, mailboxID int64, after *mailaccess.ThreadCursor, limit int) ([]mailaccess.Thread, bool, error)
+	ThreadMessages(ctx context.Context, accountID, mailboxID int64, key string) ([]mailaccess.Message, error)
 	SearchMessages(ctx context.Context, accountID, mailboxID int64, query string, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	ListMessages(ctx context.Context, accountID, mailboxID int64, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)

@@ -807,3 +807,35 @@ func TestBrowserSortsTheList(t *testing.T) {
 		t.Fatalf("by subject: %s", got)
 	}
 }
+
+func TestBrowserConversationView(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	c, err := imapclient.DialInsecure(server.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, server.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	appendRaw(t, c, "INBOX", "From: Ana <ana@example.org>\nSubject: Offsite plan\nMessage-ID: <root@x>\n\nWhere shall we go?\n", base)
+	appendRaw(t, c, "INBOX", "From: Ben <ben@example.org>\nSubject: Lunch?\nMessage-ID: <lunch@x>\n\nNoon?\n", base.Add(time.Hour))
+	appendRaw(t, c, "INBOX", "From: Cy <cy@example.org>\nSubject: Re: Offsite plan\nMessage-ID: <r1@x>\nIn-Reply-To: <root@x>\nReferences: <root@x>\n\nLyon!\n", base.Add(2*time.Hour))
+	appendRaw(t, c, "INBOX", "From: Ana <ana@example.org>\nSubject: Re: Offsite plan\nMessage-ID: <r2@x>\nIn-Reply-To: <r1@x>\nReferences: <root@x> <r1@x>\n\nLyon it is.\n", base.Add(3*time.Hour))
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	ctx := browser(t)
+	var rows, subjects []string
+	run1(t, ctx, loginActions(app.URL, user, server.Password), chromedp.WaitVisible("table.messages", chromedp.ByQuery),
+		followLink(`a[href$="view=threads"]`), chromedp.WaitVisible("table.threads", chromedp.ByQuery),
+		texts("table.threads tbody tr", &rows))
+	if len(rows) != 2 || !strings.Contains(rows[0], "Re: Offsite plan") || !strings.Contains(rows[0], "3") || !strings.Contains(rows[1], "Lunch?") {
+		t.Fatalf("conversations: %q", rows)
+	}
+	run1(t, ctx, followLink("table.threads td.subject a"), chromedp.WaitVisible(`input[name=ids]`, chromedp.ByQuery),
+		texts("td.subject a", &subjects))
+	if got := strings.Join(subjects, "|"); got != "Offsite plan|Re: Offsite plan|Re: Offsite plan" {
+		t.Fatalf("one conversation, oldest first: %q", got)
+	}
+}
