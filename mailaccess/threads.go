@@ -93,4 +93,3 @@ func (s *Store) threadMessages(ctx context.Context, accountID, mailboxID int64, 
 	}
 	return out, nil
 }
-

@@ -21,14 +21,14 @@ type mailboxView struct {
 	FolderView
 	Mailbox  mailaccess.Mailbox
 	Messages []mailaccess.Message
-	Next     string          // cursor of the next (older) page, "" on the last page
-	First    bool            // this is the newest page
-	Sort     string          // "" (date, newest first), "subject", "from" or "size"
+	Next     string              // cursor of the next (older) page, "" on the last page
+	First    bool                // this is the newest page
+	Sort     string              // "" (date, newest first), "subject", "from" or "size"
 	Threads  []mailaccess.Thread // the conversation view (?view=threads)
 	Thread   string              // the conversation shown (?thread=KEY), all its messages
 	View     string              // "" or "threads"
-	Sync     *mailaccess.Job // the folder's sync job while it is queued or running
-	LiveMS   int64           // how often the page looks for new mail, in ms
+	Sync     *mailaccess.Job     // the folder's sync job while it is queued or running
+	LiveMS   int64               // how often the page looks for new mail, in ms
 }
 
 // home sends the browser to the inbox (or the first folder).
