@@ -30,6 +30,7 @@ type messageView struct {
 	HasText      bool
 	Images       bool // remote images are shown
 	RemoteImages int
+	Forwarded    []forwarded
 }
 
 // maxShownText bounds the text shown of one message.
@@ -109,6 +110,7 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		b := extractBodies(raw)
+		v.Forwarded = b.forwarded
 		v.HasHTML, v.HasText = b.html != "", b.plain != ""
 		v.HTML = v.HasHTML && r.URL.Query().Get("view") != "text"
 		if v.HTML {
@@ -143,12 +145,24 @@ func bodyText(raw []byte) (text, note string) {
 // bodies are the readable parts of a message, decoded to UTF-8.
 type bodies struct {
 	plain, html string
-	broken      bool // the MIME structure could not be walked: show it raw
+	broken      bool        // the MIME structure could not be walked: show it raw
+	forwarded   []forwarded // attached messages (message/rfc822), shown inline
 }
+
+// forwarded is an attached message as the message page shows it.
+type forwarded struct {
+	From, To, Subject, Date string
+	Text                    string
+}
+
+// maxForwardDepth bounds how deep attached messages inside attached messages are shown.
+const maxForwardDepth = 3
 
 // extractBodies finds the first text/plain and text/html parts that are not
 // attachments (inside attached messages too) and decodes them.
-func extractBodies(raw []byte) bodies {
+func extractBodies(raw []byte) bodies { return extractBodiesDepth(raw, 0) }
+
+func extractBodiesDepth(raw []byte, depth int) bodies {
 	var b bodies
 	ent, err := message.Read(bytes.NewReader(raw))
 	if ent == nil || err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
@@ -176,6 +190,30 @@ func extractBodies(raw []byte) bodies {
 			if b.html == "" {
 				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
 				b.html = strings.ToValidUTF8(string(data), "\uFFFD")
+			}
+		case "message/rfc822", "message/global":
+			if depth < maxForwardDepth && len(b.forwarded) < 10 {
+				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
+				inner := extractBodiesDepth(data, depth+1)
+				f := forwarded{Text: inner.plain}
+				if f.Text == "" && inner.html != "" {
+					f.Text = htmlToText(inner.html)
+				}
+				if h, err := message.Read(bytes.NewReader(data)); h != nil {
+					dec := func(k string) string {
+						v, err := h.Header.Text(k)
+						if err != nil {
+							v = h.Header.Get(k)
+						}
+						return clip(v)
+					}
+					f.From, f.To, f.Subject, f.Date = dec("From"), dec("To"), dec("Subject"), dec("Date")
+				} else if err != nil {
+					f.Text = string(data)
+				}
+				f.Text = clip(f.Text)
+				b.forwarded = append(b.forwarded, f)
+				b.forwarded = append(b.forwarded, inner.forwarded...)
 			}
 		}
 		return nil
