@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // searchTerms splits a user's query into words, keeping letters, digits and
@@ -70,3 +72,25 @@ func (s *Store) SearchMessages(ctx context.Context, accountID, mailboxID int64, 
 	}
 	return list, more, nil
 }
+
+// MessagesByUID returns the cached messages of a folder with the given UIDs,
+// newest first (UIDs not cached are skipped).
+func (s *Store) MessagesByUID(ctx context.Context, accountID, mailboxID int64, uids []UID) ([]Message, error) {
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT `+listColumns+` FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?)
+		ORDER BY internal_date DESC, uid DESC`, accountID, mailboxID, uids)
+	if err != nil {
+		return nil, err
+	}
+	var list []Message
+	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("messages by uid: %w", err)
+	}
+	return list, nil
+}
+
+// SearchWords is the query split as SearchMessages splits it, for a search
+// on the IMAP server.
+func SearchWords(query string) []string { return searchTerms(query) }

@@ -36,6 +36,9 @@ func (noIMAP) StoreFlags(context.Context, int64, int64, []mailaccess.UID, []stri
 }
 func (noIMAP) Move(context.Context, int64, int64, []mailaccess.UID, string) error { return nil }
 func (noIMAP) Expunge(context.Context, int64, int64, []mailaccess.UID) error      { return nil }
+func (noIMAP) SearchServer(context.Context, int64, int64, []string) ([]mailaccess.UID, error) {
+	return nil, nil
+}
 func (noIMAP) SyncMailbox(context.Context, int64, string) (mailaccess.Job, error) {
 	return mailaccess.Job{}, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,6 +19,8 @@ type searchView struct {
 	Messages []mailaccess.Message
 	Names    map[int64]string // folder names by id
 	Next     string
+	Server   bool   // the results come from the IMAP server's SEARCH (bodies included)
+	Note     string // why a server search gave nothing
 }
 
 // searchPage searches the cache: subject, sender, recipients and preview.
@@ -55,6 +58,33 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range v.Folders {
 		v.Names[f.ID] = f.Name
+	}
+	if q != "" && r.URL.Query().Get("server") == "1" {
+		// Bodies the cache never fetched: ask the IMAP server, one folder.
+		v.Server = true
+		if in == 0 {
+			for _, f := range v.Folders {
+				if f.Role == mailaccess.RoleInbox {
+					in = f.ID
+				}
+			}
+			v.In = in
+		}
+		uids, err := s.mail.SearchServer(ctx, acc.ID, in, mailaccess.SearchWords(q))
+		switch {
+		case err != nil && imapError(err):
+			v.Note = "The mail server could not search: " + describe(err)
+		case err != nil && !errors.Is(err, mailaccess.ErrNotFound):
+			s.serverError(w, r, err)
+			return
+		default:
+			if v.Messages, err = s.store.MessagesByUID(ctx, acc.ID, in, uids); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		s.render(w, r, http.StatusOK, "search", v)
+		return
 	}
 	if q != "" {
 		msgs, more, err := s.store.SearchMessages(ctx, acc.ID, in, q, after, s.cfg.PageSize)

@@ -38,6 +38,7 @@ type Store interface {
 	ListMessagesBy(ctx context.Context, accountID, mailboxID int64, by mailaccess.Sort, after *mailaccess.SortCursor, limit int) ([]mailaccess.Message, bool, error)
 	ListThreads(ctx context.Context, accountID, mailboxID int64, after *mailaccess.ThreadCursor, limit int) ([]mailaccess.Thread, bool, error)
 	ThreadMessages(ctx context.Context, accountID, mailboxID int64, key string) ([]mailaccess.Message, error)
+	MessagesByUID(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) ([]mailaccess.Message, error)
 	SearchMessages(ctx context.Context, accountID, mailboxID int64, query string, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	ListMessages(ctx context.Context, accountID, mailboxID int64, after *mailaccess.Cursor, limit int) ([]mailaccess.Message, bool, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
@@ -59,6 +60,9 @@ type Mail interface {
 	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error
 	Move(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, dest string) error
 	Expunge(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error
+	// SearchServer asks the IMAP server which messages of a folder contain
+	// every word (bodies included), for bodies the cache never fetched.
+	SearchServer(ctx context.Context, accountID, mailboxID int64, words []string) ([]mailaccess.UID, error)
 }
 
 // Syncs asks for a folder to be synced; the dispatcher decides where it runs.

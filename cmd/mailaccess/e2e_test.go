@@ -839,3 +839,28 @@ func TestBrowserConversationView(t *testing.T) {
 		t.Fatalf("one conversation, oldest first: %q", got)
 	}
 }
+
+func TestServerSearchFindsBodiesNotCached(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	seedReports(t, server, user, 3)
+	c, err := imapclient.DialInsecure(server.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, server.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("Filler text of a long letter.\n", 200) // past the preview
+	appendRaw(t, c, "INBOX", "From: a@example.org\nSubject: Long letter\n\n"+long+"The password is zanzibar.\n", time.Now())
+	app := startApp(t, server.Addr, mailaccess.Postgres)
+	hc, _ := httpSession(t, app.URL, user, server.Password)
+	if _, body := get(t, hc, app.URL+"/search?q=zanzibar"); strings.Contains(body, "Long letter") {
+		t.Fatal("the cache search found a word it does not hold")
+	}
+	code, body := get(t, hc, app.URL+"/search?q=zanzibar&server=1")
+	if code != 200 || !strings.Contains(body, "Long letter") || strings.Contains(body, "Status report") {
+		t.Fatalf("server search: %d\n%s", code, body)
+	}
+}
