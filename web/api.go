@@ -434,6 +434,20 @@ func (s *Server) apiSearch(r *http.Request, acc *mailaccess.Account) (any, error
 		}
 		in = id
 	}
+	if r.URL.Query().Get("server") == "1" {
+		if in == 0 {
+			return nil, badRequest("in: a server search needs a folder id")
+		}
+		uids, err := s.mail.SearchServer(r.Context(), acc.ID, in, mailaccess.SearchWords(q))
+		if err != nil {
+			return nil, err
+		}
+		msgs, err := s.store.MessagesByUID(r.Context(), acc.ID, in, uids)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"messages": messagesJSON(msgs), "server": true}, nil
+	}
 	after, limit, err := pageArgs(r)
 	if err != nil {
 		return nil, err
