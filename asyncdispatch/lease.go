@@ -76,8 +76,15 @@ func (k *leaseKeeper) flush(ctx context.Context, log *slog.Logger) {
 	if !dirty {
 		return
 	}
-	if err := k.store.UpdateJobProgress(ctx, k.id, k.owner, int64(done), int64(total)); err != nil && ctx.Err() == nil && !errors.Is(err, mailaccess.ErrLeaseLost) {
-		log.Warn("record job progress", "job_id", k.id, "error", err)
+	if err := k.store.UpdateJobProgress(ctx, k.id, k.owner, int64(done), int64(total)); err != nil {
+		k.mu.Lock()
+		if !k.dirty { // keep it for the next flush (stop writes the last one)
+			k.done, k.total, k.dirty = done, total, true
+		}
+		k.mu.Unlock()
+		if ctx.Err() == nil && !errors.Is(err, mailaccess.ErrLeaseLost) {
+			log.Warn("record job progress", "job_id", k.id, "error", err)
+		}
 	}
 }
 
