@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -118,24 +117,18 @@ func TestIMAPLogin(t *testing.T) {
 			t.Errorf("LOGOUT: %v", err)
 		}
 
-		// Dovecot delays failures by at least 0.5s and penalises the
-		// client's IP after one unless the passdb says "nodelay".
+		// Wrong passwords are refused, and do not lock the right one out.
+		// (The passdb says "nodelay" so that failures are answered at once
+		// rather than after Dovecot's 0.5 s penalty; that speed is not
+		// asserted here: timing is for benchmarks, not tests.)
 		for i := 0; i < 3; i++ {
-			start := time.Now()
 			err := dial(t, srv).Login(user, srv.Password+"x").Wait()
 			var imapErr *imap.Error
 			if !errors.As(err, &imapErr) || imapErr.Type != imap.StatusResponseTypeNo {
 				t.Errorf("LOGIN with a wrong password: %v, want NO", err)
 			}
-			if d := time.Since(start); d > 300*time.Millisecond {
-				t.Errorf("failed LOGIN took %v", d)
-			}
 		}
-		start := time.Now()
 		login(t, srv, user)
-		if d := time.Since(start); d > 300*time.Millisecond {
-			t.Errorf("LOGIN after failed ones took %v", d)
-		}
 	}
 }
 
