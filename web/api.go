@@ -340,9 +340,9 @@ func (s *Server) apiMessage(r *http.Request, acc *mailaccess.Account) (any, erro
 		out.Note = "the text could not be fetched: " + describe(err)
 		return out, nil
 	}
-	b := extractBodies(raw)
+	b := mailaccess.ExtractBodies(raw)
 	out.Text, out.Note = bodyText(raw)
-	if b.html != "" {
+	if b.HTML != "" {
 		out.HTMLURL = fmt.Sprintf("/message/%d/html", msg.ID)
 	}
 	return out, nil

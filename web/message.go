@@ -1,18 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"html"
-	"io"
 	"net/http"
-	"regexp"
 	"strings"
-
-	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // decode every charset go-message knows
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -30,11 +23,8 @@ type messageView struct {
 	HasText      bool
 	Images       bool // remote images are shown
 	RemoteImages int
-	Forwarded    []forwarded
+	Forwarded    []mailaccess.Forwarded
 }
-
-// maxShownText bounds the text shown of one message.
-const maxShownText = 1 << 20
 
 // rawBody returns a message's raw bytes: from the cache, else fetched once
 // from the IMAP server (and kept).
@@ -109,12 +99,12 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	default:
-		b := extractBodies(raw)
-		v.Forwarded = b.forwarded
-		v.HasHTML, v.HasText = b.html != "", b.plain != ""
+		b := mailaccess.ExtractBodies(raw)
+		v.Forwarded = b.Forwarded
+		v.HasHTML, v.HasText = b.HTML != "", b.Plain != ""
 		v.HTML = v.HasHTML && r.URL.Query().Get("view") != "text"
 		if v.HTML {
-			_, v.RemoteImages = sanitizeHTML(b.html, false)
+			_, v.RemoteImages = sanitizeHTML(b.HTML, false)
 			v.Images = r.URL.Query().Get("images") == "1"
 		} else {
 			v.Body, v.BodyNote = bodyText(raw)
@@ -130,122 +120,14 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 // part that is not an attachment, else the first HTML part reduced to text.
 // A message go-message cannot parse is shown raw. It never fails.
 func bodyText(raw []byte) (text, note string) {
-	b := extractBodies(raw)
+	b := mailaccess.ExtractBodies(raw)
 	switch {
-	case b.plain != "":
-		return clip(b.plain), ""
-	case b.html != "":
-		return clip(htmlToText(b.html)), "This message was written in HTML; it is shown as plain text."
-	case b.broken:
-		return clip(string(raw)), "This message could not be decoded; it is shown as received."
+	case b.Plain != "":
+		return mailaccess.Clip(b.Plain), ""
+	case b.HTML != "":
+		return mailaccess.Clip(mailaccess.HTMLToText(b.HTML)), "This message was written in HTML; it is shown as plain text."
+	case b.Broken:
+		return mailaccess.Clip(string(raw)), "This message could not be decoded; it is shown as received."
 	}
 	return "", "This message has no text."
-}
-
-// bodies are the readable parts of a message, decoded to UTF-8.
-type bodies struct {
-	plain, html string
-	broken      bool        // the MIME structure could not be walked: show it raw
-	forwarded   []forwarded // attached messages (message/rfc822), shown inline
-}
-
-// forwarded is an attached message as the message page shows it.
-type forwarded struct {
-	From, To, Subject, Date string
-	Text                    string
-}
-
-// maxForwardDepth bounds how deep attached messages inside attached messages are shown.
-const maxForwardDepth = 3
-
-// extractBodies finds the first text/plain and text/html parts that are not
-// attachments (inside attached messages too) and decodes them.
-func extractBodies(raw []byte) bodies { return extractBodiesDepth(raw, 0) }
-
-func extractBodiesDepth(raw []byte, depth int) bodies {
-	var b bodies
-	ent, err := message.Read(bytes.NewReader(raw))
-	if ent == nil || err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		b.broken = true
-		return b
-	}
-	walkErr := ent.Walk(func(path []int, part *message.Entity, err error) error {
-		if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-			return nil // a broken part: keep what the others give
-		}
-		if disp, _, _ := part.Header.ContentDisposition(); disp == "attachment" {
-			return nil
-		}
-		mt, _, _ := part.Header.ContentType()
-		if mt == "" && len(path) == 0 {
-			mt = "text/plain"
-		}
-		switch mt {
-		case "text/plain":
-			if b.plain == "" {
-				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
-				b.plain = string(data)
-			}
-		case "text/html":
-			if b.html == "" {
-				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
-				b.html = strings.ToValidUTF8(string(data), "\uFFFD")
-			}
-		case "message/rfc822", "message/global":
-			if depth < maxForwardDepth && len(b.forwarded) < 10 {
-				data, _ := io.ReadAll(io.LimitReader(part.Body, maxShownText))
-				inner := extractBodiesDepth(data, depth+1)
-				f := forwarded{Text: inner.plain}
-				if f.Text == "" && inner.html != "" {
-					f.Text = htmlToText(inner.html)
-				}
-				if h, err := message.Read(bytes.NewReader(data)); h != nil {
-					dec := func(k string) string {
-						v, err := h.Header.Text(k)
-						if err != nil {
-							v = h.Header.Get(k)
-						}
-						return clip(v)
-					}
-					f.From, f.To, f.Subject, f.Date = dec("From"), dec("To"), dec("Subject"), dec("Date")
-				} else if err != nil {
-					f.Text = string(data)
-				}
-				f.Text = clip(f.Text)
-				b.forwarded = append(b.forwarded, f)
-				b.forwarded = append(b.forwarded, inner.forwarded...)
-			}
-		}
-		return nil
-	})
-	if walkErr != nil && b.plain == "" && b.html == "" {
-		b.broken = true
-	}
-	return b
-}
-
-var (
-	blockTags = regexp.MustCompile(`(?i)<(br|/p|/div|/tr|/h[1-6]|/li)[^>]*>`)
-	dropTags  = regexp.MustCompile(`(?is)<(script|style|head|title)[^>]*>.*?</(script|style|head|title)>`)
-	anyTag    = regexp.MustCompile(`(?s)<[^>]*>`)
-	blankRuns = regexp.MustCompile(`\n[ \t]*(\n[ \t]*)+`)
-)
-
-// htmlToText reduces HTML to its readable text. The result is shown escaped,
-// as text, so nothing of the HTML can act in the page.
-func htmlToText(s string) string {
-	s = dropTags.ReplaceAllString(s, "")
-	s = blockTags.ReplaceAllString(s, "\n")
-	s = anyTag.ReplaceAllString(s, "")
-	s = html.UnescapeString(s)
-	return strings.TrimSpace(blankRuns.ReplaceAllString(s, "\n\n"))
-}
-
-func clip(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	if len(s) > maxShownText {
-		s = strings.ToValidUTF8(s[:maxShownText], "") + "\n[…]"
-	}
-	return s
 }

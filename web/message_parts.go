@@ -37,7 +37,7 @@ func (s *Server) messageHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	images := r.URL.Query().Get("images") == "1"
-	body, _ := sanitizeHTML(extractBodies(raw).html, images)
+	body, _ := sanitizeHTML(mailaccess.ExtractBodies(raw).HTML, images)
 	h := w.Header()
 	h.Set("Content-Security-Policy", frameCSP(images))
 	h.Set("X-Frame-Options", "SAMEORIGIN")

@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 	"testing"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
 func TestBodyText(t *testing.T) {
@@ -53,11 +55,11 @@ func TestCursorRoundTrip(t *testing.T) {
 
 func TestForwardedMessagesAreShown(t *testing.T) {
 	raw := "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: =?utf-8?q?Ren=C3=A9e?= <r@example.org>\r\nSubject: Original\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe original text.\r\n--b--\r\n"
-	b := extractBodies([]byte(raw))
-	if strings.TrimSpace(b.plain) != "See below." || len(b.forwarded) != 1 {
+	b := mailaccess.ExtractBodies([]byte(raw))
+	if strings.TrimSpace(b.Plain) != "See below." || len(b.Forwarded) != 1 {
 		t.Fatalf("bodies: %+v", b)
 	}
-	f := b.forwarded[0]
+	f := b.Forwarded[0]
 	if f.From != "Renée <r@example.org>" || f.Subject != "Original" || strings.TrimSpace(f.Text) != "The original text." {
 		t.Fatalf("forwarded: %+v", f)
 	}
