@@ -203,12 +203,26 @@ func (s *Store) MessageBody(ctx context.Context, accountID, messageID int64) ([]
 	return row.Raw, row.Truncated, nil
 }
 
-// PutMessageBody caches the raw bytes of a message of the account.
+// maxIndexedText bounds the body text kept for search.
+const maxIndexedText = 64 << 10
+
+// PutMessageBody caches the raw bytes of a message of the account, with its
+// text for search.
 func (s *Store) PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error {
-	res, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO message_bodies (message_id, raw, truncated, fetched_at)
-		SELECT id, ?, ?, ? FROM messages WHERE account_id = ? AND id = ?
-		ON CONFLICT (message_id) DO UPDATE SET raw = excluded.raw, truncated = excluded.truncated, fetched_at = excluded.fetched_at`),
-		raw, truncated, s.timeNow(), accountID, messageID)
+	b := ExtractBodies(raw)
+	text := b.Plain
+	if text == "" {
+		text = HTMLToText(b.HTML)
+	}
+	if len(text) > maxIndexedText {
+		text = text[:maxIndexedText]
+	}
+	text = strings.ToValidUTF8(strings.ReplaceAll(text, "\x00", ""), "")
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO message_bodies (message_id, raw, truncated, fetched_at, text)
+		SELECT id, ?, ?, ?, ? FROM messages WHERE account_id = ? AND id = ?
+		ON CONFLICT (message_id) DO UPDATE SET raw = excluded.raw, truncated = excluded.truncated,
+			fetched_at = excluded.fetched_at, text = excluded.text`),
+		raw, truncated, s.timeNow(), text, accountID, messageID)
 	if err != nil {
 		return fmt.Errorf("store body of message %d: %w", messageID, err)
 	}

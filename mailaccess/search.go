@@ -26,8 +26,8 @@ func searchTerms(q string) []string {
 }
 
 // SearchMessages returns the account's messages (in one folder, or in all
-// when mailboxID is 0) whose subject, sender, recipients or preview contain
-// every word of query (as a word or a word prefix), newest first, keyset-paged
+// when mailboxID is 0) whose subject, sender, recipients and preview — or,
+// for bodies in the cache, whose text — contain every word of query (as a word or a word prefix), newest first, keyset-paged
 // like ListMessages (the cursor's UID field carries the message id here).
 func (s *Store) SearchMessages(ctx context.Context, accountID, mailboxID int64, query string, after *Cursor, limit int) ([]Message, bool, error) {
 	terms := searchTerms(query)
@@ -42,15 +42,17 @@ func (s *Store) SearchMessages(ctx context.Context, accountID, mailboxID int64, 
 		for _, t := range terms {
 			tq = append(tq, "'"+t+"':*")
 		}
-		q += ` AND search @@ to_tsquery('simple', ?)`
-		args = append(args, strings.Join(tq, " & "))
+		q += ` AND id IN (SELECT id FROM messages WHERE search @@ to_tsquery('simple', ?)
+			UNION SELECT message_id FROM message_bodies WHERE search @@ to_tsquery('simple', ?))`
+		args = append(args, strings.Join(tq, " & "), strings.Join(tq, " & "))
 	} else {
 		var fq []string
 		for _, t := range terms {
 			fq = append(fq, `"`+t+`"*`)
 		}
-		q += ` AND id IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`
-		args = append(args, strings.Join(fq, " "))
+		q += ` AND id IN (SELECT rowid FROM message_search WHERE message_search MATCH ?
+			UNION SELECT rowid FROM body_search WHERE body_search MATCH ?)`
+		args = append(args, strings.Join(fq, " "), strings.Join(fq, " "))
 	}
 	if mailboxID != 0 {
 		q += ` AND mailbox_id = ?`

@@ -60,6 +60,14 @@ func TestSearch(t *testing.T) {
 				t.Errorf("search %q: %q, want %q", c.q, got, c.want)
 			}
 		}
+		// A cached body is searched too.
+		list, _, _ := s.ListMessages(ctx, alice.ID, inbox.ID, nil, 10)
+		if err := s.PutMessageBody(ctx, alice.ID, list[0].ID, []byte("Subject: x\r\nContent-Type: text/html\r\n\r\n<p>The <b>zanzibar</b> plan</p>"), false); err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(alice.ID, 0, "zanzibar"); !slices.Equal(got, []string{list[0].Subject}) {
+			t.Errorf("body search: %q", got)
+		}
 		if err := s.DeleteMessages(ctx, alice.ID, sent.ID, []UID{4}); err != nil {
 			t.Fatal(err)
 		}
