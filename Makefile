@@ -26,6 +26,13 @@ build: ## build bin/mailaccess
 bench: ## Go benchmarks against the throwaway servers (not part of make test)
 	$(GO) run ./internal/harness -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+N ?= 10000
+
+.PHONY: bench-sync
+bench-sync: ## sync engine vs raw FETCH and mbsync on a generated mailbox (N=10000; N=100000 for the full run)
+	@command -v mbsync >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q isync; } || { echo "install isync (mbsync) first: apt-get install isync"; exit 1; }
+	$(GO) run ./internal/benchsync -n $(N)
+
 .PHONY: lint
 lint: ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

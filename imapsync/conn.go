@@ -36,12 +36,21 @@ type Config struct {
 	Timeout            time.Duration // deadline of the dial and of each command; default 30s
 	BatchSize          int           // messages fetched and committed together; default 500
 	BodyMaxBytes       int64         // largest body kept in the cache; default 25 MiB
+	// PreviewBytes is how much of each new message's body is fetched for
+	// its preview; default 2048, negative for no previews.
+	PreviewBytes int
+	// PreviewRecent is how many of the new messages of one pass, the
+	// newest, get a preview; default 2000. Older mail of a large initial
+	// sync gets none (its body is fetched when opened).
+	PreviewRecent int
 }
 
 const (
-	defaultTimeout      = 30 * time.Second
-	defaultBatchSize    = 500
-	defaultBodyMaxBytes = 25 << 20
+	defaultTimeout       = 30 * time.Second
+	defaultBatchSize     = 500
+	defaultBodyMaxBytes  = 25 << 20
+	defaultPreviewBytes  = 2048
+	defaultPreviewRecent = 2000
 )
 
 // Credentials returns the IMAP login of an account (the password unsealed).
@@ -61,7 +70,29 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 	cfg.Timeout = cmp.Or(cfg.Timeout, defaultTimeout)
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, defaultBatchSize)
 	cfg.BodyMaxBytes = cmp.Or(cfg.BodyMaxBytes, defaultBodyMaxBytes)
+	cfg.PreviewBytes = cmp.Or(cfg.PreviewBytes, defaultPreviewBytes)
+	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, defaultPreviewRecent)
 	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default())}
+}
+
+// deadlineConn gives every read and write of a connection a deadline of
+// timeout from the moment it starts. go-imap reads in a goroutine of its own,
+// so a read is pending whenever the connection is open: a connection left
+// idle for longer than timeout breaks too, which is harmless here because
+// the engine's connections live only as long as one call.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (d *deadlineConn) Read(p []byte) (int, error) {
+	d.Conn.SetReadDeadline(time.Now().Add(d.timeout))
+	return d.Conn.Read(p)
+}
+
+func (d *deadlineConn) Write(p []byte) (int, error) {
+	d.Conn.SetWriteDeadline(time.Now().Add(d.timeout))
+	return d.Conn.Write(p)
 }
 
 // conn is one logged-in IMAP connection. It is owned by the call that
@@ -88,21 +119,30 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 	opts := &imapclient.Options{
 		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
 		TLSConfig:   &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
-		Dialer:      &net.Dialer{Timeout: s.cfg.Timeout},
 	}
-	var (
-		c   *imapclient.Client
-		err error
-	)
+	dialer := &net.Dialer{Timeout: s.cfg.Timeout}
+	raw, err := dialer.DialContext(ctx, "tcp", s.cfg.Address)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("dial: %w", ctxErr)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
+	}
+	// Every read and write has its own deadline: a server that stops
+	// answering in the middle of a command breaks the connection after
+	// Config.Timeout instead of hanging the sync.
+	nc := net.Conn(&deadlineConn{Conn: raw, timeout: s.cfg.Timeout})
+	var c *imapclient.Client
 	switch s.cfg.TLS {
 	case "none":
-		c, err = imapclient.DialInsecure(s.cfg.Address, opts)
+		c = imapclient.New(nc, opts)
 	case "tls":
-		c, err = imapclient.DialTLS(s.cfg.Address, opts)
+		c = imapclient.New(tls.Client(nc, opts.TLSConfig), opts)
 	default:
-		c, err = imapclient.DialStartTLS(s.cfg.Address, opts)
+		c, err = imapclient.NewStartTLS(nc, opts)
 	}
 	if err != nil {
+		raw.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
 	}
 	cn := &conn{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}

@@ -10,6 +10,7 @@ import (
 	"mime/quotedprintable"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
@@ -39,9 +40,10 @@ type previewPart struct {
 	charset  string
 }
 
-// convert turns one FETCH response into a cached message and says where to
-// find its preview text. It never fails: what the server sent badly is left empty.
-func convert(buf *imapclient.FetchMessageBuffer) (mailaccess.Message, *previewPart) {
+// convert turns one FETCH response into a cached message, its preview made
+// from the first bytes of the body (BODY[TEXT]) when they were fetched. It
+// never fails: what the server sent badly is left empty.
+func convert(buf *imapclient.FetchMessageBuffer) mailaccess.Message {
 	m := mailaccess.Message{
 		UID:          mailaccess.UID(buf.UID),
 		ModSeq:       mailaccess.ModSeq(buf.ModSeq),
@@ -69,12 +71,18 @@ func convert(buf *imapclient.FetchMessageBuffer) (mailaccess.Message, *previewPa
 	if m.InternalDate.IsZero() {
 		m.InternalDate = m.SentDate
 	}
+	if m.InternalDate.IsZero() { // the column is NOT NULL
+		m.InternalDate = mailaccess.NewTime(time.Unix(0, 0))
+	}
+	var text []byte
 	for _, sec := range buf.BodySection {
-		if sec.Section.Specifier == imap.PartSpecifierHeader {
+		switch sec.Section.Specifier {
+		case imap.PartSpecifierHeader:
 			m.References = parseReferences(sec.Bytes)
+		case imap.PartSpecifierText:
+			text = sec.Bytes
 		}
 	}
-	var pp *previewPart
 	if buf.BodyStructure != nil {
 		root := convertStructure(buf.BodyStructure, nil)
 		root.Walk(func(p *mailaccess.Part) {
@@ -85,9 +93,89 @@ func convert(buf *imapclient.FetchMessageBuffer) (mailaccess.Message, *previewPa
 		if b, err := json.Marshal(root); err == nil {
 			m.Structure = string(b)
 		}
-		pp = findText(buf.BodyStructure)
+		if pp := findText(buf.BodyStructure); pp != nil && text != nil {
+			if part, ok := sectionPrefix(buf.BodyStructure, pp.path, text); ok {
+				m.Preview = makePreview(part, *pp)
+			}
+		}
 	}
-	return m, pp
+	return m
+}
+
+// sectionPrefix cuts the bytes of the part at path out of the first bytes
+// of a message's body (BODY[TEXT]), following the multipart boundaries of
+// its structure. ok is false when the part does not begin within them.
+func sectionPrefix(bs imap.BodyStructure, path []int, data []byte) ([]byte, bool) {
+	cur := bs
+	if _, single := cur.(*imap.BodyStructureSinglePart); single {
+		return data, true
+	}
+	for _, n := range path {
+		mp, ok := cur.(*imap.BodyStructureMultiPart)
+		if !ok || n < 1 || n > len(mp.Children) || mp.Extended == nil || mp.Extended.Params["boundary"] == "" {
+			return nil, false
+		}
+		if data, ok = nthPart(data, mp.Extended.Params["boundary"], n); !ok {
+			return nil, false
+		}
+		cur = mp.Children[n-1]
+	}
+	return data, true
+}
+
+// nthPart returns the content (after its header) of the n-th part of a
+// multipart body, up to the next delimiter or the end of data.
+func nthPart(data []byte, boundary string, n int) ([]byte, bool) {
+	delim := []byte("--" + boundary)
+	pos := 0
+	for i := 0; i < n; i++ {
+		at := indexDelimiter(data[pos:], delim)
+		if at < 0 {
+			return nil, false
+		}
+		pos += at + len(delim)
+	}
+	// Skip the rest of the delimiter line, then the part's header.
+	nl := bytes.IndexByte(data[pos:], '\n')
+	if nl < 0 {
+		return nil, false
+	}
+	pos += nl + 1
+	body := data[pos:]
+	if len(body) > 0 && (body[0] == '\n' || body[0] == '\r' && len(body) > 1 && body[1] == '\n') {
+		// No header: the content starts at once.
+		if body[0] == '\r' {
+			body = body[2:]
+		} else {
+			body = body[1:]
+		}
+	} else if end := bytes.Index(body, []byte("\n\r\n")); end >= 0 && (bytes.Index(body, []byte("\n\n")) < 0 || end < bytes.Index(body, []byte("\n\n"))) {
+		body = body[end+3:]
+	} else if end := bytes.Index(body, []byte("\n\n")); end >= 0 {
+		body = body[end+2:]
+	} else {
+		return nil, false
+	}
+	if at := indexDelimiter(body, delim); at >= 0 {
+		body = body[:at]
+	}
+	return body, true
+}
+
+// indexDelimiter finds delim at the start of a line of data.
+func indexDelimiter(data, delim []byte) int {
+	from := 0
+	for {
+		i := bytes.Index(data[from:], delim)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if i == 0 || data[i-1] == '\n' {
+			return i
+		}
+		from = i + 1
+	}
 }
 
 func addressList(list []imap.Address) string {
@@ -230,15 +318,16 @@ func findText(bs imap.BodyStructure) *previewPart {
 	return htmlPart
 }
 
-var (
-	tagPattern   = regexp.MustCompile(`(?s)<(script|style|head)[^>]*>.*?</(script|style|head)>|<[^>]*>`)
-	spacePattern = regexp.MustCompile(`\s+`)
-)
-
 // makePreview decodes the first bytes of a text part into a one-line preview.
 func makePreview(raw []byte, p previewPart) string {
+	return previewOfText(raw, p.encoding, p.charset, p.html)
+}
+
+// previewOfText decodes the first bytes of a text part (in its transfer
+// encoding and charset) into a one-line preview.
+func previewOfText(raw []byte, encoding, cset string, isHTML bool) string {
 	var r io.Reader = bytes.NewReader(raw)
-	switch p.encoding {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
 	case "base64":
 		clean := bytes.Map(func(r rune) rune {
 			if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
@@ -252,31 +341,97 @@ func makePreview(raw []byte, p previewPart) string {
 		r = quotedprintable.NewReader(r)
 	}
 	decoded, _ := io.ReadAll(r) // keep what decoded before an error
-	if p.charset != "" && !strings.EqualFold(p.charset, "utf-8") && !strings.EqualFold(p.charset, "us-ascii") {
-		if cr, err := charset.Reader(p.charset, bytes.NewReader(decoded)); err == nil {
+	if cset != "" && !strings.EqualFold(cset, "utf-8") && !strings.EqualFold(cset, "us-ascii") {
+		if cr, err := charset.Reader(cset, bytes.NewReader(decoded)); err == nil {
 			if out, err := io.ReadAll(cr); err == nil || len(out) > 0 {
 				decoded = out
 			}
 		}
 	}
 	text := string(decoded)
-	if p.html {
-		text = html.UnescapeString(tagPattern.ReplaceAllString(text, " "))
+	if isHTML {
+		text = html.UnescapeString(stripTags(text))
 	}
-	var lines []string
-	for _, line := range strings.Split(text, "\n") {
+	// One line: quoted lines dropped, runs of ASCII white space made one
+	// space, cut after previewRunes runes.
+	var b strings.Builder
+	runes := 0
+	space := false
+	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, ">") {
 			continue // quoted text says little about this message
 		}
-		lines = append(lines, line)
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			space = true
+		}
+		for _, r := range line {
+			if r == ' ' || r == '\t' || r == '\r' || r == '\f' || r == '\v' {
+				space = b.Len() > 0
+				continue
+			}
+			if space {
+				b.WriteByte(' ')
+				runes++
+				space = false
+			}
+			b.WriteRune(r)
+			runes++
+		}
+		if runes > previewRunes+1 {
+			break
+		}
 	}
-	text = strings.TrimSpace(spacePattern.ReplaceAllString(strings.Join(lines, " "), " "))
-	text = sanitize(text)
+	text = sanitize(b.String())
 	if utf8.RuneCountInString(text) > previewRunes {
 		text = string([]rune(text)[:previewRunes]) + "…"
 	}
 	return text
+}
+
+// stripTags replaces the HTML tags of s (and the content of script, style
+// and head elements) by spaces.
+func stripTags(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i:]
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			b.WriteString(rest)
+			return b.String()
+		}
+		for _, name := range [...]string{"script", "style", "head"} {
+			if len(rest) > len(name) && strings.EqualFold(rest[1:1+len(name)], name) {
+				if j := indexFold(rest[end:], "</"+name); j >= 0 {
+					if k := strings.IndexByte(rest[end+j:], '>'); k >= 0 {
+						end += j + k
+					}
+				}
+				break
+			}
+		}
+		b.WriteByte(' ')
+		s = rest[end+1:]
+	}
+}
+
+// indexFold is strings.Index ignoring ASCII case of sub (lower case).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i] == '<' && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // sanitize makes s storable: valid UTF-8 and no NUL bytes.

@@ -1,19 +1,50 @@
 // Package imapsync keeps the cache (package mailaccess) in step with an IMAP
 // server. Its units of work are plain methods — SyncFolders, SyncMailbox,
-// SyncAccount, FetchBody — that a worker, the inline fallback of the
+// SyncAccount, FetchBody, Check — that a worker, the inline fallback of the
 // dispatcher and the command line all call the same way.
 //
+// A folder pass (SyncMailbox):
+//  1. SELECT read-only, with CONDSTORE where offered. A new UIDVALIDITY drops
+//     the folder's cache and starts a new generation.
+//  2. Same UIDNEXT, count and HIGHESTMODSEQ as the last complete pass: done,
+//     after one command. (SyncAccount with LIST-STATUS does not even SELECT
+//     such folders.)
+//  3. Vanished and new messages. New ones are the server's UIDs above the
+//     checkpoint; when the server's count is the cache's plus the new ones,
+//     nothing vanished (one UID SEARCH of the range above the checkpoint).
+//     Otherwise the server's whole UID set (ESEARCH compact ranges) is
+//     compared with the cache by ranges. A final count check falls back to a
+//     UID-by-UID comparison if the cache still differs.
+//  4. Flags: FETCH … (CHANGEDSINCE) with CONDSTORE, else every message's
+//     flags streamed and compared with the cache in chunks.
+//  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
+//     BODYSTRUCTURE, References; the first bytes of the body of the newest
+//     Config.PreviewRecent for previews), stored by a writer goroutine in
+//     batches of Config.BatchSize, each batch with its checkpoint.
+//  6. UIDNEXT and HIGHESTMODSEQ recorded, only now that every change is in.
+//
 // Invariants:
-//   - a folder whose UIDVALIDITY changed is dropped from the cache and rebuilt;
-//   - new messages are streamed from the server in batches of Config.BatchSize
-//     and each batch is stored together with its checkpoint, so memory does not
-//     grow with the mailbox and a cut connection or a cancelled context leaves
-//     a consistent cache that the next pass continues;
+//   - every server UID up to a folder's checkpoint (LastUID) is cached: UIDs
+//     only grow, batches are stored in UID order and the checkpoint moves
+//     only past UIDs that were stored; so a cut connection or a cancelled
+//     context leaves a consistent cache that the next pass continues, with
+//     no duplicate (the upsert key is mailbox + UID) and no gap;
+//   - memory does not grow with the mailbox: responses are streamed, flags
+//     compared in chunks (only the list of new UIDs is held, 4 bytes each);
 //   - HIGHESTMODSEQ is recorded only after every change it covers is stored;
+//   - a message that the server or go-imap cannot deliver (go-imap v2 beta.8
+//     drops a BODYSTRUCTURE it cannot parse, or closes the connection; Dovecot
+//     may drop a connection on a FETCH failure) never stops a pass: the
+//     session reconnects, isolates the message, parses its raw first bytes
+//     locally (ParseMessage), and stores what could be read;
 //   - the cache holds valid UTF-8 without NUL bytes whatever the server sends;
+//   - every read and write on the connection has a deadline (Config.Timeout):
+//     a server that stops answering fails the pass instead of hanging it;
 //   - passwords are never logged.
 //
-// Limits (at this stage): one IMAP connection per call, closed at its end;
-// no guard yet against two processes syncing one folder at once (the
-// dispatcher's per-folder job uniqueness provides it).
+// Limits: one IMAP connection per call, closed at its end. Two processes
+// syncing one folder at once stay correct (upserts, monotonic checkpoints)
+// but waste work; the dispatcher's per-folder job uniqueness prevents it,
+// and the engine has no lock of its own yet for direct callers (the CLI).
+// Older mail of a large initial sync has no preview.
 package imapsync

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -18,21 +19,26 @@ type Store interface {
 	Mailboxes(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error)
 	MailboxByName(ctx context.Context, accountID int64, name string) (mailaccess.Mailbox, error)
 	UpsertMailbox(ctx context.Context, m mailaccess.Mailbox) (mailaccess.Mailbox, error)
+	RenameMailbox(ctx context.Context, accountID, id int64, name string) error
 	DeleteMailbox(ctx context.Context, accountID, id int64) error
 	ResetMailbox(ctx context.Context, accountID, id int64, uidvalidity mailaccess.UIDValidity) error
 	SaveMailboxState(ctx context.Context, accountID, id int64, st mailaccess.MailboxState) error
+	TouchMailbox(ctx context.Context, accountID, id int64) error
 	SetSyncError(ctx context.Context, accountID, id int64, msg string) error
 	StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []mailaccess.Message, checkpoint mailaccess.UID) error
 	MailboxUIDs(ctx context.Context, accountID, mailboxID int64) ([]mailaccess.UID, error)
-	MailboxFlags(ctx context.Context, accountID, mailboxID int64) (map[mailaccess.UID]string, error)
+	MailboxFlagsRange(ctx context.Context, accountID, mailboxID int64, first, last mailaccess.UID) ([]mailaccess.UIDFlags, error)
+	CountMessages(ctx context.Context, accountID, mailboxID int64) (int, error)
 	UpdateFlags(ctx context.Context, accountID, mailboxID int64, updates []mailaccess.FlagUpdate) error
 	DeleteMessages(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error
+	DeleteMessageRanges(ctx context.Context, accountID, mailboxID int64, ranges []mailaccess.UIDRange) (int, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
 	PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error
 }
 
 // Progress is told how far a folder sync is: done of total new messages.
+// It may be called from another goroutine than the sync's caller.
 type Progress func(done, total int)
 
 // MailboxResult summarises one folder sync.
@@ -42,33 +48,48 @@ type MailboxResult struct {
 	Added    int           `json:"added"`
 	Updated  int           `json:"updated"` // flag changes applied
 	Vanished int           `json:"vanished"`
-	Reset    bool          `json:"reset,omitempty"` // UIDVALIDITY changed: the cache was rebuilt
+	Reset    bool          `json:"reset,omitempty"`   // UIDVALIDITY changed: the cache was rebuilt
+	Skipped  bool          `json:"skipped,omitempty"` // proven unchanged without selecting it
 	Duration time.Duration `json:"-"`
 }
 
+// flagChunk is how many messages' flags are compared with the cache at once.
+const flagChunk = 2000
+
 // SyncFolders brings the account's folder list in step with the server's
-// LIST: new folders are added with their special-use role, folders gone from
+// LIST: new folders are added with their special-use role, renamed folders
+// (same UIDVALIDITY under a new name) keep their cache, folders gone from
 // the server are dropped with their messages. It returns the folders.
 func (s *Syncer) SyncFolders(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
 	defer cancel()
-	c, err := s.login(ctx, accountID)
+	ss, err := s.open(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
-	return s.syncFolders(ctx, c, accountID)
+	defer ss.Close()
+	folders, _, err := ss.syncFolders(ctx)
+	return folders, err
 }
 
-func (s *Syncer) syncFolders(ctx context.Context, c *conn, accountID int64) ([]mailaccess.Mailbox, error) {
+// syncFolders lists the folders and applies the list to the cache. With
+// LIST-STATUS it also returns each folder's status by name.
+func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[string]*imap.StatusData, error) {
+	s, accountID := ss.s, ss.accountID
 	opts := &imap.ListOptions{}
-	if c.caps.Has(imap.CapSpecialUse) {
+	if ss.c.caps.Has(imap.CapSpecialUse) {
 		opts.ReturnSpecialUse = true
 	}
-	list, err := c.c.List("", "*", opts).Collect()
-	if err != nil {
-		return nil, s.connErr(ctx, "list folders", err)
+	if ss.c.caps.Has(imap.CapListStatus) {
+		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
+			HighestModSeq: ss.c.caps.Has(imap.CapCondStore)}
 	}
+	list, err := ss.c.c.List("", "*", opts).Collect()
+	if err != nil {
+		return nil, nil, s.connErr(ctx, "list folders", err)
+	}
+	status := map[string]*imap.StatusData{}
+	var listed []*imap.ListData
 	seen := make(map[string]bool, len(list))
 	for _, l := range list {
 		name := sanitize(l.Mailbox)
@@ -76,10 +97,45 @@ func (s *Syncer) syncFolders(ctx context.Context, c *conn, accountID int64) ([]m
 			continue
 		}
 		seen[name] = true
+		listed = append(listed, l)
+		if l.Status != nil {
+			status[name] = l.Status
+		}
+	}
+	cached, err := s.store.Mailboxes(ctx, accountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	known := make(map[string]bool, len(cached))
+	var gone []mailaccess.Mailbox
+	for _, m := range cached {
+		known[m.Name] = true
+		if !seen[m.Name] {
+			gone = append(gone, m)
+		}
+	}
+	// A folder renamed elsewhere keeps its UIDVALIDITY and UIDs: move its
+	// cache to the new name instead of dropping and refetching it.
+	if len(gone) > 0 {
+		renamed, err := ss.findRenames(ctx, gone, listed, known, status)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range renamed {
+			s.log.Info("folder renamed on the server; keeping its cache", "account", accountID, "mailbox", r.to, "old_name", r.from.Name)
+			if err := s.store.RenameMailbox(ctx, accountID, r.from.ID, r.to); err != nil {
+				return nil, nil, err
+			}
+			known[r.to] = true
+			gone = slices.DeleteFunc(gone, func(m mailaccess.Mailbox) bool { return m.ID == r.from.ID })
+		}
+	}
+	for _, l := range listed {
 		var attrs []string
 		for _, a := range l.Attrs {
 			attrs = append(attrs, string(a))
 		}
+		name := sanitize(l.Mailbox)
 		m := mailaccess.Mailbox{
 			AccountID:  accountID,
 			Name:       name,
@@ -91,25 +147,66 @@ func (s *Syncer) syncFolders(ctx context.Context, c *conn, accountID int64) ([]m
 			m.Delimiter = string(l.Delim)
 		}
 		if _, err := s.store.UpsertMailbox(ctx, m); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	cached, err := s.store.Mailboxes(ctx, accountID)
-	if err != nil {
-		return nil, err
+	for _, m := range gone {
+		s.log.Info("folder gone from the server; dropping its cache", "account", accountID, "mailbox", m.Name)
+		if err := s.store.DeleteMailbox(ctx, accountID, m.ID); err != nil {
+			return nil, nil, err
+		}
 	}
-	var out []mailaccess.Mailbox
-	for _, m := range cached {
-		if !seen[m.Name] {
-			s.log.Info("folder gone from the server; dropping its cache", "account", accountID, "mailbox", m.Name)
-			if err := s.store.DeleteMailbox(ctx, accountID, m.ID); err != nil {
-				return nil, err
-			}
+	out, err := s.store.Mailboxes(ctx, accountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, status, nil
+}
+
+type rename struct {
+	from mailaccess.Mailbox
+	to   string
+}
+
+// findRenames pairs cached folders gone from the LIST with newly listed
+// folders of the same UIDVALIDITY. Ambiguous pairs are not renames.
+func (ss *session) findRenames(ctx context.Context, gone []mailaccess.Mailbox, listed []*imap.ListData, known map[string]bool, status map[string]*imap.StatusData) ([]rename, error) {
+	byValidity := map[mailaccess.UIDValidity][]mailaccess.Mailbox{}
+	for _, m := range gone {
+		if m.UIDValidity != 0 {
+			byValidity[m.UIDValidity] = append(byValidity[m.UIDValidity], m)
+		}
+	}
+	if len(byValidity) == 0 {
+		return nil, nil
+	}
+	var out []rename
+	claimed := map[int64]int{}
+	for _, l := range listed {
+		name := sanitize(l.Mailbox)
+		if known[name] || name != l.Mailbox || slices.Contains(l.Attrs, imap.MailboxAttrNoSelect) || slices.Contains(l.Attrs, imap.MailboxAttrNonExistent) {
 			continue
 		}
-		out = append(out, m)
+		st := status[name]
+		if st == nil || st.UIDValidity == 0 {
+			data, err := ss.c.c.Status(l.Mailbox, &imap.StatusOptions{UIDValidity: true}).Wait()
+			if err != nil {
+				var imapErr *imap.Error
+				if errors.As(err, &imapErr) {
+					continue // cannot be asked: not a rename we can prove
+				}
+				return nil, ss.s.connErr(ctx, fmt.Sprintf("status %q", name), err)
+			}
+			st = data
+		}
+		cands := byValidity[mailaccess.UIDValidity(st.UIDValidity)]
+		if len(cands) != 1 {
+			continue
+		}
+		claimed[cands[0].ID]++
+		out = append(out, rename{from: cands[0], to: name})
 	}
-	return out, nil
+	return slices.DeleteFunc(out, func(r rename) bool { return claimed[r.from.ID] != 1 }), nil
 }
 
 // roleOf derives a folder's special use from its SPECIAL-USE attributes, or
@@ -147,15 +244,16 @@ func roleOf(name string, attrs []imap.MailboxAttr) mailaccess.Role {
 }
 
 // SyncAccount syncs the folder list and then every selectable folder, on one
-// connection. A folder that fails is recorded with its error and the others
-// still sync; the first error is returned.
+// connection. With LIST-STATUS and CONDSTORE, a folder whose status proves it
+// unchanged is not even selected. A folder that fails is recorded with its
+// error and the others still sync; the first error is returned.
 func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Progress) ([]MailboxResult, error) {
-	c, err := s.login(ctx, accountID)
+	ss, err := s.open(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
-	folders, err := s.syncFolders(ctx, c, accountID)
+	defer ss.Close()
+	folders, status, err := ss.syncFolders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -165,19 +263,36 @@ func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Prog
 		if m.NoSelect() {
 			continue
 		}
-		res, err := s.syncMailbox(ctx, c, m, progress)
+		if st := status[m.Name]; st != nil && ss.c.caps.Has(imap.CapCondStore) && unchanged(m, st) {
+			start := time.Now()
+			if err := s.store.TouchMailbox(ctx, accountID, m.ID); err != nil {
+				return results, err
+			}
+			results = append(results, MailboxResult{Name: m.Name, Messages: m.Total, Skipped: true, Duration: time.Since(start)})
+			continue
+		}
+		res, err := ss.syncMailbox(ctx, m, progress)
 		results = append(results, res)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, ErrUnreachable) {
 				return results, err
 			}
-			firstErr = cmpErr(firstErr, err)
+			firstErr = firstOf(firstErr, err)
 		}
 	}
 	return results, firstErr
 }
 
-func cmpErr(a, b error) error {
+// unchanged reports whether a LIST-STATUS answer proves a synced folder
+// unchanged since its last complete pass.
+func unchanged(m mailaccess.Mailbox, st *imap.StatusData) bool {
+	return !m.SyncedAt.IsZero() && m.HighestModSeq != 0 &&
+		st.UIDValidity == uint32(m.UIDValidity) && st.UIDNext == imap.UID(m.UIDNext) &&
+		st.NumMessages != nil && int(*st.NumMessages) == m.Total &&
+		st.HighestModSeq == uint64(m.HighestModSeq)
+}
+
+func firstOf(a, b error) error {
 	if a != nil {
 		return a
 	}
@@ -186,15 +301,15 @@ func cmpErr(a, b error) error {
 
 // SyncMailbox syncs one folder of the account, by name. progress may be nil.
 func (s *Syncer) SyncMailbox(ctx context.Context, accountID int64, name string, progress Progress) (MailboxResult, error) {
-	c, err := s.login(ctx, accountID)
+	ss, err := s.open(ctx, accountID)
 	if err != nil {
 		return MailboxResult{Name: name}, err
 	}
-	defer c.Close()
+	defer ss.Close()
 	m, err := s.store.MailboxByName(ctx, accountID, name)
 	if errors.Is(err, mailaccess.ErrNotFound) {
 		// Not listed yet (first login, or created elsewhere): list first.
-		if _, err := s.syncFolders(ctx, c, accountID); err != nil {
+		if _, _, err := ss.syncFolders(ctx); err != nil {
 			return MailboxResult{Name: name}, err
 		}
 		m, err = s.store.MailboxByName(ctx, accountID, name)
@@ -205,10 +320,11 @@ func (s *Syncer) SyncMailbox(ctx context.Context, accountID int64, name string, 
 	if err != nil {
 		return MailboxResult{Name: name}, err
 	}
-	return s.syncMailbox(ctx, c, m, progress)
+	return ss.syncMailbox(ctx, m, progress)
 }
 
-func (s *Syncer) syncMailbox(ctx context.Context, c *conn, m mailaccess.Mailbox, progress Progress) (res MailboxResult, err error) {
+func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progress Progress) (res MailboxResult, err error) {
+	s := ss.s
 	start := time.Now()
 	res.Name = m.Name
 	defer func() {
@@ -220,14 +336,9 @@ func (s *Syncer) syncMailbox(ctx context.Context, c *conn, m mailaccess.Mailbox,
 			}
 		}
 	}()
-	condstore := c.caps.Has(imap.CapCondStore)
-	sel, err := c.c.Select(m.Name, &imap.SelectOptions{ReadOnly: true, CondStore: condstore}).Wait()
+	sel, err := ss.selectMailbox(ctx, m.Name)
 	if err != nil {
-		var imapErr *imap.Error
-		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
-			return res, fmt.Errorf("select %q: %w: %v", m.Name, ErrMailboxGone, err)
-		}
-		return res, s.connErr(ctx, fmt.Sprintf("select %q", m.Name), err)
+		return res, err
 	}
 	res.Messages = int(sel.NumMessages)
 	if mailaccess.UIDValidity(sel.UIDValidity) != m.UIDValidity {
@@ -240,56 +351,67 @@ func (s *Syncer) syncMailbox(ctx context.Context, c *conn, m mailaccess.Mailbox,
 			return res, err
 		}
 		m.UIDValidity, m.LastUID, m.HighestModSeq, m.UIDNext, m.Total = mailaccess.UIDValidity(sel.UIDValidity), 0, 0, 0, 0
+		m.SyncedAt = mailaccess.Time{}
 	}
-	if !condstore || sel.HighestModSeq == 0 {
-		condstore = false
-	}
+	condstore := ss.condstore && sel.HighestModSeq != 0
+	sameSet := !m.SyncedAt.IsZero() && m.UIDNext == mailaccess.UID(sel.UIDNext) && m.Total == int(sel.NumMessages)
 	// Nothing changed: same UIDNEXT, same count, same HIGHESTMODSEQ.
-	if condstore && m.HighestModSeq == mailaccess.ModSeq(sel.HighestModSeq) &&
-		m.UIDNext == mailaccess.UID(sel.UIDNext) && m.Total == int(sel.NumMessages) && !m.SyncedAt.IsZero() {
-		return res, s.store.SaveMailboxState(ctx, m.AccountID, m.ID, mailaccess.MailboxState{
-			UIDNext: m.UIDNext, HighestModSeq: m.HighestModSeq})
+	if condstore && sameSet && m.HighestModSeq == mailaccess.ModSeq(sel.HighestModSeq) {
+		return res, s.store.TouchMailbox(ctx, m.AccountID, m.ID)
 	}
 
-	serverUIDs, err := s.serverUIDs(ctx, c, sel.NumMessages)
-	if err != nil {
-		return res, err
+	// Which messages vanished and which are new. With the same UIDNEXT and
+	// count nothing was added (UIDNEXT would have moved) and so nothing
+	// vanished either (the count would have dropped).
+	tSelect := time.Since(start)
+	var added []mailaccess.UID
+	serverCount := int(sel.NumMessages)
+	if !sameSet {
+		added, serverCount, res.Vanished, err = ss.diffServer(ctx, m, sel.NumMessages)
+		if err != nil {
+			return res, err
+		}
 	}
-	cachedUIDs, err := s.store.MailboxUIDs(ctx, m.AccountID, m.ID)
-	if err != nil {
-		return res, err
-	}
-	added, vanished := diffUIDs(serverUIDs, cachedUIDs)
-	if err := s.store.DeleteMessages(ctx, m.AccountID, m.ID, vanished); err != nil {
-		return res, err
-	}
-	res.Vanished = len(vanished)
 
-	// Flags of messages already cached, before fetching new ones so that the
-	// comparison covers only what was cached.
-	if len(cachedUIDs) > len(vanished) {
-		n, err := s.syncFlags(ctx, c, m, condstore, cachedUIDs)
+	// Flags of messages already cached, before fetching new ones so that
+	// the comparison covers only what was cached.
+	tDiff := time.Since(start)
+	if m.LastUID > 0 && serverCount > len(added) {
+		n, err := ss.syncFlags(ctx, m, condstore)
 		if err != nil {
 			return res, err
 		}
 		res.Updated = n
 	}
 
-	for start := 0; start < len(added); start += s.cfg.BatchSize {
-		batch := added[start:min(start+s.cfg.BatchSize, len(added))]
-		msgs, err := s.fetchMessages(ctx, c, batch)
+	tFlags := time.Since(start)
+	if len(added) > 0 {
+		n, err := ss.fetchNew(ctx, m, added, progress)
+		res.Added = n
 		if err != nil {
 			return res, err
 		}
-		if err := s.store.StoreMessages(ctx, m.AccountID, m.ID, msgs, slices.Max(batch)); err != nil {
+	}
+
+	if !sameSet {
+		// Self-check: the cache must now hold exactly the server's set.
+		// When it does not (a gap left by an older engine, a message
+		// expunged while we fetched), repair by a full comparison.
+		n, err := s.store.CountMessages(ctx, m.AccountID, m.ID)
+		if err != nil {
 			return res, err
 		}
-		res.Added += len(msgs)
-		if progress != nil {
-			progress(res.Added, len(added))
+		if n != serverCount {
+			a, v, err := ss.repair(ctx, m)
+			res.Added += a
+			res.Vanished += v
+			if err != nil {
+				return res, err
+			}
 		}
 	}
 
+	tNew := time.Since(start)
 	st := mailaccess.MailboxState{UIDNext: mailaccess.UID(sel.UIDNext)}
 	if condstore {
 		st.HighestModSeq = mailaccess.ModSeq(sel.HighestModSeq)
@@ -297,29 +419,137 @@ func (s *Syncer) syncMailbox(ctx context.Context, c *conn, m mailaccess.Mailbox,
 	if err := s.store.SaveMailboxState(ctx, m.AccountID, m.ID, st); err != nil {
 		return res, err
 	}
+	s.log.Debug("folder synced", "account", m.AccountID, "mailbox", m.Name, "added", res.Added, "updated", res.Updated,
+		"vanished", res.Vanished, "select", tSelect, "uids", tDiff-tSelect, "flags", tFlags-tDiff, "new", tNew-tFlags,
+		"state", time.Since(start)-tNew)
 	return res, nil
 }
 
-// serverUIDs returns every UID of the selected folder, ascending.
-func (s *Syncer) serverUIDs(ctx context.Context, c *conn, count uint32) ([]mailaccess.UID, error) {
+// diffServer finds what changed in the folder's UID set: the new UIDs to
+// fetch (ascending), the server's message count and how many cached
+// messages vanished (deleted from the cache here).
+//
+// It relies on the engine's invariant: every server UID up to the folder's
+// checkpoint (LastUID) is cached, because UIDs only grow and batches are
+// stored in UID order with their checkpoint. So the new messages are the
+// server's UIDs above the checkpoint, and when the server's count equals
+// the cache's count plus the new ones, nothing vanished (the cheap path:
+// one UID SEARCH of the range above the checkpoint). Otherwise the server's
+// whole UID set (ESEARCH compact ranges where offered) is fetched and every
+// cached UID outside it is deleted, by ranges.
+func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count uint32) (added []mailaccess.UID, serverCount, vanished int, err error) {
+	s := ss.s
 	if count == 0 {
-		return nil, nil
+		n, err := s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, []mailaccess.UIDRange{{First: 1, Last: math.MaxUint32}})
+		return nil, 0, n, err
 	}
+	if m.LastUID > 0 {
+		above, err := ss.search(ctx, &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}})
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		for _, r := range above {
+			for u := max(r.Start, imap.UID(m.LastUID+1)); u <= r.Stop && u != 0; u++ {
+				added = append(added, mailaccess.UID(u))
+			}
+		}
+		cached, err := s.store.CountMessages(ctx, m.AccountID, m.ID)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if int(count) == cached+len(added) {
+			return added, int(count), 0, nil
+		}
+		added = added[:0]
+	}
+	all, err := ss.search(ctx, &imap.SearchCriteria{})
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	// Cached UIDs outside the server's set have vanished.
+	var gaps []mailaccess.UIDRange
+	next := mailaccess.UID(1)
+	for _, r := range all {
+		if mailaccess.UID(r.Start) > next {
+			gaps = append(gaps, mailaccess.UIDRange{First: next, Last: mailaccess.UID(r.Start) - 1})
+		}
+		next = mailaccess.UID(r.Stop) + 1
+		serverCount += int(r.Stop - r.Start + 1)
+		for u := max(r.Start, imap.UID(m.LastUID+1)); u <= r.Stop && u != 0; u++ {
+			added = append(added, mailaccess.UID(u))
+		}
+	}
+	if next != 0 { // not past the largest UID
+		gaps = append(gaps, mailaccess.UIDRange{First: next, Last: math.MaxUint32})
+	}
+	if vanished, err = s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, gaps); err != nil {
+		return nil, 0, 0, err
+	}
+	return added, serverCount, vanished, nil
+}
+
+// search runs UID SEARCH and returns the matching UIDs as sorted, merged
+// ranges (compact with ESEARCH).
+func (ss *session) search(ctx context.Context, criteria *imap.SearchCriteria) ([]imap.UIDRange, error) {
 	var opts *imap.SearchOptions
-	if c.caps.Has(imap.CapESearch) {
+	if ss.c.caps.Has(imap.CapESearch) {
 		opts = &imap.SearchOptions{ReturnAll: true}
 	}
-	data, err := c.c.UIDSearch(&imap.SearchCriteria{}, opts).Wait()
+	data, err := ss.c.c.UIDSearch(criteria, opts).Wait()
 	if err != nil {
-		return nil, s.connErr(ctx, "search uids", err)
+		return nil, ss.s.connErr(ctx, "search uids", err)
 	}
-	raw := data.AllUIDs()
-	out := make([]mailaccess.UID, len(raw))
-	for i, u := range raw {
-		out[i] = mailaccess.UID(u)
+	set, _ := data.All.(imap.UIDSet)
+	ranges := slices.Clone([]imap.UIDRange(set))
+	for i := range ranges {
+		if ranges[i].Start > ranges[i].Stop {
+			ranges[i].Start, ranges[i].Stop = ranges[i].Stop, ranges[i].Start
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	slices.SortFunc(ranges, func(a, b imap.UIDRange) int {
+		if a.Start < b.Start {
+			return -1
+		} else if a.Start > b.Start {
+			return 1
+		}
+		return 0
+	})
+	out := ranges[:0]
+	for _, r := range ranges {
+		if n := len(out); n > 0 && r.Start <= out[n-1].Stop+1 {
+			out[n-1].Stop = max(out[n-1].Stop, r.Stop)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// repair compares the cached UIDs with the server's one by one: cached
+// UIDs the server lacks are deleted, server UIDs the cache lacks fetched.
+func (ss *session) repair(ctx context.Context, m mailaccess.Mailbox) (added, vanished int, err error) {
+	s := ss.s
+	s.log.Warn("cache differs from the server after a sync pass; comparing every UID", "account", m.AccountID, "mailbox", m.Name)
+	all, err := ss.search(ctx, &imap.SearchCriteria{})
+	if err != nil {
+		return 0, 0, err
+	}
+	var server []mailaccess.UID
+	for _, r := range all {
+		for u := r.Start; u <= r.Stop && u != 0; u++ {
+			server = append(server, mailaccess.UID(u))
+		}
+	}
+	cached, err := s.store.MailboxUIDs(ctx, m.AccountID, m.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	missing, extra := diffUIDs(server, cached)
+	if err := s.store.DeleteMessages(ctx, m.AccountID, m.ID, extra); err != nil {
+		return 0, 0, err
+	}
+	n, err := ss.fetchNew(ctx, m, missing, nil)
+	return n, len(extra), err
 }
 
 // diffUIDs compares two ascending UID lists: UIDs only on the server are
@@ -342,25 +572,60 @@ func diffUIDs(server, cached []mailaccess.UID) (added, vanished []mailaccess.UID
 	return added, vanished
 }
 
-// syncFlags applies flag changes made elsewhere to cached messages: with
-// CONDSTORE only those changed since the recorded HIGHESTMODSEQ, otherwise a
-// comparison of every message's flags.
-// Only messages in cached (ascending) are considered: new ones are fetched whole.
-func (s *Syncer) syncFlags(ctx context.Context, c *conn, m mailaccess.Mailbox, condstore bool, cached []mailaccess.UID) (int, error) {
+// syncFlags applies flag changes made elsewhere to cached messages up to
+// the checkpoint: with CONDSTORE only those changed since the recorded
+// HIGHESTMODSEQ, otherwise a comparison of every message's flags with the
+// cache, chunk by chunk, streamed, so memory stays flat.
+func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstore bool) (int, error) {
+	s := ss.s
 	opts := &imap.FetchOptions{UID: true, Flags: true}
-	var cachedFlags map[mailaccess.UID]string
-	if condstore && m.HighestModSeq > 0 {
+	changedOnly := condstore && m.HighestModSeq > 0
+	if changedOnly {
 		opts.ModSeq = true
 		opts.ChangedSince = uint64(m.HighestModSeq)
-	} else {
-		var err error
-		if cachedFlags, err = s.store.MailboxFlags(ctx, m.AccountID, m.ID); err != nil {
-			return 0, err
-		}
 	}
-	upTo := imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(cached[len(cached)-1])}}
-	cmd := c.c.Fetch(upTo, opts)
-	var updates []mailaccess.FlagUpdate
+	upTo := imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(m.LastUID)}}
+	cmd := ss.c.c.Fetch(upTo, opts)
+	defer cmd.Close()
+	type serverFlags struct {
+		uid    mailaccess.UID
+		flags  []string
+		modseq mailaccess.ModSeq
+	}
+	var chunk []serverFlags
+	updated := 0
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		var updates []mailaccess.FlagUpdate
+		if changedOnly {
+			for _, f := range chunk {
+				updates = append(updates, mailaccess.FlagUpdate{UID: f.uid, Flags: f.flags, ModSeq: f.modseq})
+			}
+		} else {
+			slices.SortFunc(chunk, func(a, b serverFlags) int { return int(int64(a.uid) - int64(b.uid)) })
+			cached, err := s.store.MailboxFlagsRange(ctx, m.AccountID, m.ID, chunk[0].uid, chunk[len(chunk)-1].uid)
+			if err != nil {
+				return err
+			}
+			j := 0
+			for _, f := range chunk {
+				for j < len(cached) && cached[j].UID < f.uid {
+					j++
+				}
+				if j < len(cached) && cached[j].UID == f.uid && cached[j].Flags != strings.Join(f.flags, " ") {
+					updates = append(updates, mailaccess.FlagUpdate{UID: f.uid, Flags: f.flags, ModSeq: f.modseq})
+				}
+			}
+		}
+		chunk = chunk[:0]
+		if err := s.store.UpdateFlags(ctx, m.AccountID, m.ID, updates); err != nil {
+			return err
+		}
+		updated += len(updates)
+		return nil
+	}
 	for {
 		msg := cmd.Next()
 		if msg == nil {
@@ -368,25 +633,25 @@ func (s *Syncer) syncFlags(ctx context.Context, c *conn, m mailaccess.Mailbox, c
 		}
 		buf, err := msg.Collect()
 		if err != nil {
-			cmd.Close()
 			return 0, s.connErr(ctx, "fetch flags", err)
 		}
-		flags := flagStrings(buf.Flags)
-		if _, ok := slices.BinarySearch(cached, mailaccess.UID(buf.UID)); !ok {
+		if buf.UID == 0 || buf.UID > imap.UID(m.LastUID) {
 			continue
 		}
-		if cachedFlags != nil && cachedFlags[mailaccess.UID(buf.UID)] == strings.Join(flags, " ") {
-			continue
+		chunk = append(chunk, serverFlags{uid: mailaccess.UID(buf.UID), flags: flagStrings(buf.Flags), modseq: mailaccess.ModSeq(buf.ModSeq)})
+		if len(chunk) >= flagChunk {
+			if err := flush(); err != nil {
+				return 0, err
+			}
 		}
-		updates = append(updates, mailaccess.FlagUpdate{UID: mailaccess.UID(buf.UID), Flags: flags, ModSeq: mailaccess.ModSeq(buf.ModSeq)})
 	}
 	if err := cmd.Close(); err != nil {
 		return 0, s.connErr(ctx, "fetch flags", err)
 	}
-	if err := s.store.UpdateFlags(ctx, m.AccountID, m.ID, updates); err != nil {
+	if err := flush(); err != nil {
 		return 0, err
 	}
-	return len(updates), nil
+	return updated, nil
 }
 
 func flagStrings(flags []imap.Flag) []string {
@@ -400,94 +665,14 @@ func flagStrings(flags []imap.Flag) []string {
 	return out
 }
 
-// fetchMessages fetches the summaries of a batch of UIDs, streaming the
-// responses, then the first bytes of each message's text for its preview.
-func (s *Syncer) fetchMessages(ctx context.Context, c *conn, uids []mailaccess.UID) ([]mailaccess.Message, error) {
-	set := uidSet(uids)
-	opts := &imap.FetchOptions{
-		UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true,
-		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-		BodySection:   []*imap.FetchItemBodySection{referencesSection},
-	}
-	cmd := c.c.Fetch(set, opts)
-	msgs := make([]mailaccess.Message, 0, len(uids))
-	var previews []previewPart
-	for {
-		data := cmd.Next()
-		if data == nil {
-			break
-		}
-		buf, err := data.Collect()
-		if err != nil {
-			cmd.Close()
-			return nil, s.connErr(ctx, "fetch messages", err)
-		}
-		m, pp := convert(buf)
-		if pp != nil {
-			pp.index = len(msgs)
-			previews = append(previews, *pp)
-		}
-		msgs = append(msgs, m)
-	}
-	if err := cmd.Close(); err != nil {
-		return nil, s.connErr(ctx, "fetch messages", err)
-	}
-	if err := s.fetchPreviews(ctx, c, msgs, previews); err != nil {
-		return nil, err
-	}
-	return msgs, nil
-}
-
 func uidSet(uids []mailaccess.UID) imap.UIDSet {
 	var set imap.UIDSet
 	for _, u := range uids {
-		set.AddNum(imap.UID(u))
+		if n := len(set); n > 0 && set[n-1].Stop+1 == imap.UID(u) {
+			set[n-1].Stop = imap.UID(u)
+			continue
+		}
+		set = append(set, imap.UIDRange{Start: imap.UID(u), Stop: imap.UID(u)})
 	}
 	return set
-}
-
-// fetchPreviews fetches the first bytes of each message's main text part,
-// one command per distinct part path (most messages share "1" or "1.1").
-func (s *Syncer) fetchPreviews(ctx context.Context, c *conn, msgs []mailaccess.Message, parts []previewPart) error {
-	byPath := map[string][]previewPart{}
-	var paths []string
-	for _, p := range parts {
-		key := fmt.Sprint(p.path)
-		if _, ok := byPath[key]; !ok {
-			paths = append(paths, key)
-		}
-		byPath[key] = append(byPath[key], p)
-	}
-	for _, key := range paths {
-		group := byPath[key]
-		index := make(map[imap.UID]previewPart, len(group))
-		var set imap.UIDSet
-		for _, p := range group {
-			uid := imap.UID(msgs[p.index].UID)
-			set.AddNum(uid)
-			index[uid] = p
-		}
-		section := &imap.FetchItemBodySection{Part: group[0].path, Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: previewFetchBytes}}
-		cmd := c.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-		for {
-			data := cmd.Next()
-			if data == nil {
-				break
-			}
-			buf, err := data.Collect()
-			if err != nil {
-				cmd.Close()
-				return s.connErr(ctx, "fetch previews", err)
-			}
-			p, ok := index[buf.UID]
-			if !ok || len(buf.BodySection) == 0 {
-				continue
-			}
-			msgs[p.index].Preview = makePreview(buf.BodySection[0].Bytes, p)
-		}
-		if err := cmd.Close(); err != nil {
-			return s.connErr(ctx, "fetch previews", err)
-		}
-	}
-	return nil
 }

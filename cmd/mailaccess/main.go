@@ -4,6 +4,8 @@
 //	mailaccess serve   -config FILE [-workers N]   the web server (with N in-process sync workers)
 //	mailaccess worker  -config FILE [-capacity N]  a standalone sync worker
 //	mailaccess status  -config FILE [-json]        the dispatcher's view: mode, workers, queue
+//	mailaccess sync    -config FILE -user USER     sync an account inline (JSON summary with -json)
+//	mailaccess check   -config FILE -user USER     compare the cache with the server; exit 1 on drift
 //	mailaccess demo                                the web server on SQLite with a built-in demo IMAP server
 //	mailaccess migrate -config FILE                apply the database migrations
 package main
@@ -38,6 +40,8 @@ commands:
   serve     run the web server (-config FILE [-workers N])
   worker    run a sync worker (-config FILE [-capacity N] [-name NAME])
   status    show the dispatcher: mode, workers and their load, queue (-config FILE [-json])
+  sync      sync an account inline (-config FILE -user USER [-mailbox NAME] [-json]; password: MAILACCESS_PASSWORD or stored)
+  check     compare an account's cache with the IMAP server; exit status 1 on drift (-config FILE -user USER [-json])
   demo      run the web server on SQLite with a built-in demo IMAP server
   migrate   apply database migrations (-config FILE)
 
@@ -60,6 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdWorker(ctx, rest, stderr, getenv)
 	case "status":
 		return cmdStatus(ctx, rest, stdout, stderr, getenv)
+	case "sync":
+		return cmdSync(ctx, rest, stdout, stderr, getenv)
+	case "check":
+		return cmdCheck(ctx, rest, stdout, stderr, getenv)
 	case "demo":
 		return cmdDemo(ctx, rest, stdout, stderr, getenv)
 	case "migrate":

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// syncTool is what the sync and check commands are built of: the store and
+// a sync engine logged in as one user.
+type syncTool struct {
+	store   *mailaccess.Store
+	syncer  *imapsync.Syncer
+	account mailaccess.Account
+}
+
+func (t *syncTool) Close() error { return t.store.Close() }
+
+// openSyncTool opens the store and finds the account of user. The password
+// comes from MAILACCESS_PASSWORD when set (checked against the server and
+// then stored sealed, creating the account if needed), else from the
+// account's stored sealed credentials.
+func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user string, getenv func(string) string) (*syncTool, error) {
+	if user == "" {
+		return nil, errors.New("flag -user is required")
+	}
+	key, err := cfg.sealingKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := mailaccess.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	t := &syncTool{store: store}
+	password := getenv("MAILACCESS_PASSWORD")
+	creds := func(ctx context.Context, accountID int64) (string, string, error) {
+		if password != "" {
+			return user, password, nil
+		}
+		acc, err := store.Account(ctx, accountID)
+		if err != nil {
+			return "", "", err
+		}
+		pass, err := sealer.Open(acc.PasswordEnc, acc.Username)
+		if err != nil {
+			return "", "", fmt.Errorf("account %s: %w", acc.Username, err)
+		}
+		return acc.Username, pass, nil
+	}
+	t.syncer = imapsync.New(imapsync.Config{
+		Address:            cfg.IMAP.Address,
+		TLS:                cfg.IMAP.TLS,
+		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
+		Timeout:            cfg.IMAP.Timeout,
+		BatchSize:          cfg.Sync.BatchSize,
+		BodyMaxBytes:       cfg.Sync.BodyMaxBytes,
+	}, store, creds, logger)
+	acc, err := store.AccountByUsername(ctx, user)
+	switch {
+	case err == nil && password != "" && !sealedIs(sealer, acc, password):
+		// A new password: store it once the server accepts it.
+		fallthrough
+	case errors.Is(err, mailaccess.ErrNotFound) && password != "":
+		if err := t.syncer.CheckLogin(ctx, user, password); err != nil {
+			store.Close()
+			return nil, err
+		}
+		if acc, err = store.UpsertAccount(ctx, user, sealer.Seal(password, user)); err != nil {
+			store.Close()
+			return nil, err
+		}
+	case errors.Is(err, mailaccess.ErrNotFound):
+		store.Close()
+		return nil, fmt.Errorf("no stored credentials for %q: set MAILACCESS_PASSWORD", user)
+	case err != nil:
+		store.Close()
+		return nil, err
+	}
+	t.account = acc
+	return t, nil
+}
+
+func sealedIs(sealer *mailaccess.Sealer, acc mailaccess.Account, password string) bool {
+	pass, err := sealer.Open(acc.PasswordEnc, acc.Username)
+	return err == nil && pass == password
+}
+
+// syncSummary is the JSON printed by `mailaccess sync -json`.
+type syncSummary struct {
+	User       string         `json:"user"`
+	DurationMS float64        `json:"duration_ms"`
+	Folders    []folderResult `json:"folders"`
+	Error      string         `json:"error,omitempty"`
+}
+
+type folderResult struct {
+	imapsync.MailboxResult
+	DurationMS float64 `json:"duration_ms"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// cmdSync syncs one account (or one folder of it) inline and prints what
+// changed, per folder.
+func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var user, mailbox *string
+	var asJSON *bool
+	cfg, _, err := commandConfig("sync", args, stderr, getenv, func(fs *flag.FlagSet) {
+		user = fs.String("user", "", "IMAP login of the account to sync (password: MAILACCESS_PASSWORD or the stored credentials)")
+		mailbox = fs.String("mailbox", "", "sync only this folder")
+		asJSON = fs.Bool("json", false, "print one JSON object")
+	})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	logger := newLogger(cfg, stderr)
+	t, err := openSyncTool(ctx, cfg, logger, *user, getenv)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	var results []imapsync.MailboxResult
+	if *mailbox != "" {
+		var res imapsync.MailboxResult
+		res, err = t.syncer.SyncMailbox(ctx, t.account.ID, *mailbox, nil)
+		results = []imapsync.MailboxResult{res}
+	} else {
+		results, err = t.syncer.SyncAccount(ctx, t.account.ID, nil)
+	}
+	sum := syncSummary{User: *user, DurationMS: ms(time.Since(start)), Folders: []folderResult{}}
+	for _, r := range results {
+		sum.Folders = append(sum.Folders, folderResult{MailboxResult: r, DurationMS: ms(r.Duration)})
+	}
+	if err != nil {
+		sum.Error = err.Error()
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		if encErr := enc.Encode(sum); encErr != nil {
+			return encErr
+		}
+	} else {
+		fmt.Fprintf(stdout, "%-30s %9s %7s %7s %8s %10s\n", "folder", "messages", "added", "updated", "vanished", "ms")
+		for _, f := range sum.Folders {
+			note := ""
+			if f.Reset {
+				note = " (rebuilt: new UIDVALIDITY)"
+			}
+			fmt.Fprintf(stdout, "%-30s %9d %7d %7d %8d %10.1f%s\n", f.Name, f.Messages, f.Added, f.Updated, f.Vanished, f.DurationMS, note)
+		}
+		fmt.Fprintf(stdout, "total %.1f ms\n", sum.DurationMS)
+	}
+	return err
+}

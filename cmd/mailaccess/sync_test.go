@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailaccess/mailaccess/internal/testenv"
+)
+
+func TestSyncAndCheckCommands(t *testing.T) {
+	ctx := context.Background()
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	dir := t.TempDir()
+	dbURL := "sqlite:" + filepath.Join(dir, "cache.db")
+	env := map[string]string{
+		"MAILACCESS_DATABASE_URL":      dbURL,
+		"MAILACCESS_IMAP_ADDRESS":      server.Addr,
+		"MAILACCESS_IMAP_TLS":          "none",
+		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(dir, "secret.key"),
+		"MAILACCESS_LOG_LEVEL":         "warn",
+	}
+	getenv := func(k string) string { return env[k] }
+	var out, errOut bytes.Buffer
+	if err := cmdMigrate(ctx, nil, &out, &errOut, getenv); err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := imapclient.DialInsecure(server.Addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, server.Password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		raw := strings.ReplaceAll("From: a@example.org\nSubject: hello "+string(rune('a'+i))+"\n\nbody\n", "\n", "\r\n")
+		cmd := c.Append("INBOX", int64(len(raw)), &imap.AppendOptions{Time: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+		cmd.Write([]byte(raw))
+		cmd.Close()
+		if _, err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("sync_without_any_password_is_refused", func(t *testing.T) {
+		err := cmdSync(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		if err == nil || !strings.Contains(err.Error(), "MAILACCESS_PASSWORD") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("sync_prints_one_json_object_per_run_with_every_folder", func(t *testing.T) {
+		env["MAILACCESS_PASSWORD"] = server.Password
+		out.Reset()
+		if err := cmdSync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+			t.Fatal(err)
+		}
+		var sum struct {
+			Folders []struct {
+				Name       string  `json:"name"`
+				Messages   int     `json:"messages"`
+				Added      int     `json:"added"`
+				Updated    int     `json:"updated"`
+				Vanished   int     `json:"vanished"`
+				DurationMS float64 `json:"duration_ms"`
+			} `json:"folders"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+			t.Fatalf("%v: %s", err, out.String())
+		}
+		if len(sum.Folders) < 5 || sum.Folders[0].Name != "INBOX" || sum.Folders[0].Added != 5 || sum.Folders[0].Messages != 5 {
+			t.Fatalf("summary %s", out.String())
+		}
+	})
+	t.Run("sync_then_uses_the_stored_credentials", func(t *testing.T) {
+		delete(env, "MAILACCESS_PASSWORD")
+		out.Reset()
+		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "INBOX") {
+			t.Fatalf("output %s", out.String())
+		}
+	})
+	t.Run("check_finds_no_drift_after_a_sync", func(t *testing.T) {
+		out.Reset()
+		if err := cmdCheck(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+			t.Fatalf("%v: %s", err, out.String())
+		}
+	})
+	t.Run("check_reports_drift_and_fails", func(t *testing.T) {
+		if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		var set imap.UIDSet
+		set.AddNum(2)
+		if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagFlagged}, Silent: true}, nil).Close(); err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		if !errors.Is(err, ErrDrift) || !strings.Contains(out.String(), "flags\tINBOX\tuid 2") {
+			t.Fatalf("err = %v, output %s", err, out.String())
+		}
+	})
+}

@@ -1,0 +1,525 @@
+package imapsync_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/internal/testenv"
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// assertNoDrift fails the test when the cache differs from the server.
+func (f *fixture) assertNoDrift() {
+	f.t.Helper()
+	rep, err := f.syncer.Check(context.Background(), f.account.ID)
+	if err != nil {
+		f.t.Fatalf("check: %v", err)
+	}
+	if len(rep.Drift) > 0 {
+		n := min(len(rep.Drift), 10)
+		f.t.Fatalf("check found %d differences, first %d: %+v", len(rep.Drift), n, rep.Drift[:n])
+	}
+}
+
+func (f *fixture) sync(name string) imapsync.MailboxResult {
+	f.t.Helper()
+	res, err := f.syncer.SyncMailbox(context.Background(), f.account.ID, name, nil)
+	if err != nil {
+		f.t.Fatalf("sync %s: %v", name, err)
+	}
+	return res
+}
+
+func (f *fixture) syncAll() {
+	f.t.Helper()
+	if _, err := f.syncer.SyncAccount(context.Background(), f.account.ID, nil); err != nil {
+		f.t.Fatalf("sync account: %v", err)
+	}
+}
+
+func storeFlags(t *testing.T, c *imapclient.Client, op imap.StoreFlagsOp, flags []imap.Flag, uids ...imap.UID) {
+	t.Helper()
+	var set imap.UIDSet
+	set.AddNum(uids...)
+	if err := c.Store(set, &imap.StoreFlags{Op: op, Flags: flags, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func expunge(t *testing.T, c *imapclient.Client, uids ...imap.UID) {
+	t.Helper()
+	storeFlags(t, c, imap.StoreFlagsAdd, []imap.Flag{imap.FlagDeleted}, uids...)
+	var set imap.UIDSet
+	set.AddNum(uids...)
+	if err := c.UIDExpunge(set).Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func selectBox(t *testing.T, c *imapclient.Client, name string) {
+	t.Helper()
+	if _, err := c.Select(name, nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedMaildir writes messages straight into a folder's Maildir (much faster
+// than APPEND) and hands them to Dovecot. The folder must exist.
+func seedMaildir(t *testing.T, server *testenv.DovecotServer, user, folder string, msgs [][]byte) {
+	t.Helper()
+	dir := server.MaildirOf(user)
+	if dir == "" {
+		t.Fatal("Dovecot's directory is unknown")
+	}
+	if folder != "INBOX" {
+		dir = filepath.Join(dir, folder)
+	}
+	for i, raw := range msgs {
+		name := filepath.Join(dir, "new", fmt.Sprintf("1700000000.M%dP%d.seed", i, os.Getpid()))
+		if err := os.WriteFile(name, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := server.ChownMail(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSyncIsExact walks one account through everything another client can
+// do to a mailbox; after each step a sync makes the cache exactly equal to
+// the server, as check confirms.
+func TestSyncIsExact(t *testing.T) {
+	ctx := context.Background()
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		t.Run("initial_sync_copies_every_message_and_flag", func(t *testing.T) {
+			for i := 1; i <= 30; i++ {
+				var flags []imap.Flag
+				if i%4 == 0 {
+					flags = append(flags, imap.FlagSeen, "$Label1")
+				}
+				appendMessage(t, c, "INBOX", simpleMessage(i), flags...)
+			}
+			fx.syncAll()
+			fx.assertNoDrift()
+		})
+		t.Run("new_mail_is_added", func(t *testing.T) {
+			for i := 31; i <= 40; i++ {
+				appendMessage(t, c, "INBOX", simpleMessage(i))
+			}
+			if res := fx.sync("INBOX"); res.Added != 10 || res.Vanished != 0 {
+				t.Fatalf("%+v, want 10 added", res)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("flags_changed_by_another_client_are_applied", func(t *testing.T) {
+			selectBox(t, c, "INBOX")
+			storeFlags(t, c, imap.StoreFlagsAdd, []imap.Flag{imap.FlagFlagged, imap.FlagAnswered}, 1, 2, 3)
+			storeFlags(t, c, imap.StoreFlagsDel, []imap.Flag{imap.FlagSeen}, 4, 8)
+			storeFlags(t, c, imap.StoreFlagsSet, []imap.Flag{"$Custom", imap.FlagDraft}, 35)
+			if res := fx.sync("INBOX"); res.Updated != 6 {
+				t.Fatalf("%+v, want 6 updated", res)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("messages_expunged_by_another_client_vanish", func(t *testing.T) {
+			selectBox(t, c, "INBOX")
+			expunge(t, c, 1, 10, 11, 12, 40)
+			if res := fx.sync("INBOX"); res.Vanished != 5 || res.Added != 0 {
+				t.Fatalf("%+v, want 5 vanished", res)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("expunges_and_new_mail_together_are_both_seen", func(t *testing.T) {
+			selectBox(t, c, "INBOX")
+			expunge(t, c, 20, 21)
+			appendMessage(t, c, "INBOX", simpleMessage(41))
+			appendMessage(t, c, "INBOX", simpleMessage(42))
+			if res := fx.sync("INBOX"); res.Vanished != 2 || res.Added != 2 {
+				t.Fatalf("%+v, want 2 vanished, 2 added", res)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("an_emptied_folder_is_emptied_in_the_cache", func(t *testing.T) {
+			appendMessage(t, c, "Junk", simpleMessage(1))
+			fx.syncAll()
+			selectBox(t, c, "Junk")
+			expunge(t, c, 1)
+			fx.syncAll()
+			fx.assertNoDrift()
+		})
+		t.Run("a_folder_deleted_and_recreated_is_rebuilt", func(t *testing.T) {
+			if err := c.Create("Projects", nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			appendMessage(t, c, "Projects", simpleMessage(1))
+			appendMessage(t, c, "Projects", simpleMessage(2))
+			fx.syncAll()
+			before, _ := fx.store.MailboxByName(ctx, fx.account.ID, "Projects")
+			if err := c.Delete("Projects").Wait(); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Create("Projects", nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			appendMessage(t, c, "Projects", simpleMessage(3))
+			fx.syncAll()
+			after, _ := fx.store.MailboxByName(ctx, fx.account.ID, "Projects")
+			if after.UIDValidity == before.UIDValidity {
+				t.Fatalf("UIDVALIDITY stayed %d", after.UIDValidity)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("a_renamed_folder_keeps_its_cache", func(t *testing.T) {
+			before, _ := fx.store.MailboxByName(ctx, fx.account.ID, "Projects")
+			if err := c.Rename("Projects", "Projects 2026", nil).Wait(); err != nil {
+				t.Fatal(err)
+			}
+			fx.syncAll()
+			after, err := fx.store.MailboxByName(ctx, fx.account.ID, "Projects 2026")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.ID != before.ID || after.Total != 1 {
+				t.Fatalf("renamed folder: id %d→%d, total %d", before.ID, after.ID, after.Total)
+			}
+			if _, err := fx.store.MailboxByName(ctx, fx.account.ID, "Projects"); !errors.Is(err, mailaccess.ErrNotFound) {
+				t.Fatalf("old name still cached: %v", err)
+			}
+			fx.assertNoDrift()
+		})
+		t.Run("a_deleted_folder_is_dropped", func(t *testing.T) {
+			if err := c.Delete("Projects 2026").Wait(); err != nil {
+				t.Fatal(err)
+			}
+			fx.syncAll()
+			fx.assertNoDrift()
+		})
+		t.Run("changes_made_while_a_sync_runs_are_caught_by_the_next_one", func(t *testing.T) {
+			for i := 100; i < 130; i++ {
+				appendMessage(t, c, "INBOX", simpleMessage(i))
+			}
+			other := fx.client()
+			selectBox(t, other, "INBOX")
+			var once sync.Once
+			var changeErr error
+			progress := func(done, total int) {
+				once.Do(func() {
+					// Another client, in the middle of our sync: new mail,
+					// flags on old and new messages, expunges.
+					raw := strings.ReplaceAll(simpleMessage(200), "\n", "\r\n")
+					cmd := other.Append("INBOX", int64(len(raw)), nil)
+					cmd.Write([]byte(raw))
+					cmd.Close()
+					if _, err := cmd.Wait(); err != nil {
+						changeErr = err
+					}
+					var set imap.UIDSet
+					set.AddNum(2, 3, 50, 60)
+					if err := other.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagSeen, imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+						changeErr = err
+					}
+					var gone imap.UIDSet
+					gone.AddNum(3, 60)
+					if err := other.UIDExpunge(gone).Close(); err != nil {
+						changeErr = err
+					}
+				})
+			}
+			if _, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", progress); err != nil {
+				t.Fatal(err)
+			}
+			if changeErr != nil {
+				t.Fatal(changeErr)
+			}
+			fx.sync("INBOX")
+			fx.assertNoDrift()
+		})
+		t.Run("a_no_change_resync_changes_nothing", func(t *testing.T) {
+			res := fx.sync("INBOX")
+			if res.Added+res.Updated+res.Vanished != 0 {
+				t.Fatalf("%+v", res)
+			}
+			fx.assertNoDrift()
+		})
+	})
+}
+
+// cutProxy forwards TCP connections to an IMAP server. It cuts the first
+// connection whose server-to-client traffic passes cutAfter bytes, and
+// refuses connections while down is set.
+type cutProxy struct {
+	ln       net.Listener
+	target   string
+	cutAfter int64
+	cut      atomic.Bool // a connection was cut
+	down     atomic.Bool
+}
+
+func startCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, target: target, cutAfter: cutAfter}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if p.down.Load() {
+				client.Close()
+				continue
+			}
+			go p.serve(client)
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) Addr() string { return p.ln.Addr().String() }
+
+func (p *cutProxy) serve(client net.Conn) {
+	defer client.Close()
+	server, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer server.Close()
+	go func() {
+		io.Copy(server, client)
+		server.Close()
+	}()
+	var n int64
+	buf := make([]byte, 4096)
+	for {
+		k, err := server.Read(buf)
+		if k > 0 {
+			if !p.cut.Load() && n+int64(k) > p.cutAfter {
+				// Forward part of the chunk, then drop both sides: the
+				// client sees a response cut in the middle.
+				client.Write(buf[:max(0, p.cutAfter-n)])
+				p.cut.Store(true)
+				p.down.Store(p.down.Load())
+				return
+			}
+			n += int64(k)
+			if _, err := client.Write(buf[:k]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func TestConnectionCutMidBatch(t *testing.T) {
+	ctx := context.Background()
+	for _, srv := range []struct {
+		name   string
+		server func(testing.TB) *testenv.DovecotServer
+	}{{"condstore", testenv.IMAP}, {"no_condstore", testenv.IMAPNoCondstore}} {
+		t.Run(srv.name, func(t *testing.T) {
+			t.Parallel()
+			t.Run("the_sync_reconnects_and_stores_every_message_once", func(t *testing.T) {
+				fx := newFixture(t, srv.server(t), mailaccess.SQLite)
+				c := fx.client()
+				for i := 1; i <= 40; i++ {
+					appendMessage(t, c, "INBOX", simpleMessage(i))
+				}
+				proxy := startCutProxy(t, fx.server.Addr, 6000)
+				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
+					return fx.user, fx.server.Password, nil
+				}, nil)
+				res, err := syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !proxy.cut.Load() {
+					t.Fatal("the proxy never cut the connection")
+				}
+				if res.Added != 40 {
+					t.Fatalf("%+v, want 40 added", res)
+				}
+				fx.syncAll()
+				fx.assertNoDrift()
+			})
+			t.Run("a_sync_cut_for_good_resumes_without_duplicates_or_gaps", func(t *testing.T) {
+				fx := newFixture(t, srv.server(t), mailaccess.Postgres)
+				c := fx.client()
+				for i := 1; i <= 40; i++ {
+					appendMessage(t, c, "INBOX", simpleMessage(i))
+				}
+				proxy := startCutProxy(t, fx.server.Addr, 9000)
+				proxy.down.Store(false)
+				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
+					if proxy.cut.Load() {
+						proxy.down.Store(true) // the server is gone for good
+					}
+					return fx.user, fx.server.Password, nil
+				}, nil)
+				if _, err := syncer.SyncFolders(ctx, fx.account.ID); err != nil {
+					t.Fatal(err)
+				}
+				_, err := syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+				if !errors.Is(err, mailaccess.ErrUnreachable) {
+					t.Fatalf("sync through a dead server: %v, want ErrUnreachable", err)
+				}
+				mb, _ := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
+				stored := fx.cachedUIDs("INBOX")
+				if len(stored) == 0 || len(stored) == 40 || mb.LastUID == 0 {
+					t.Fatalf("after the cut: %d stored, checkpoint %d; want whole batches", len(stored), mb.LastUID)
+				}
+				if want := stored[len(stored)-1]; mb.LastUID > want {
+					t.Fatalf("checkpoint %d past the last stored uid %d", mb.LastUID, want)
+				}
+				res := fx.sync("INBOX") // the server is back
+				if res.Added != 40-len(stored) {
+					t.Fatalf("resumed: %+v, want %d added", res, 40-len(stored))
+				}
+				fx.syncAll()
+				fx.assertNoDrift()
+			})
+		})
+	}
+}
+
+func TestCancelledSyncResumes(t *testing.T) {
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		for i := 1; i <= 40; i++ {
+			appendMessage(t, c, "INBOX", simpleMessage(i))
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", func(done, total int) {
+			if done >= 7 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled sync: %v, want context.Canceled", err)
+		}
+		stored := fx.cachedUIDs("INBOX")
+		if len(stored) == 40 {
+			t.Fatal("the cancelled sync finished anyway")
+		}
+		res := fx.sync("INBOX")
+		if res.Added != 40-len(stored) {
+			t.Fatalf("resumed: %+v, want %d added", res, 40-len(stored))
+		}
+		fx.syncAll()
+		fx.assertNoDrift()
+	})
+}
+
+// hostileCorpus returns the messages of testdata/hostile and a message
+// with a 20 MB attachment.
+func hostileCorpus(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/hostile/*.eml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("hostile corpus: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(f)] = raw
+	}
+	out["attachment-20mb.eml"] = bigAttachment(20 << 20)
+	return out
+}
+
+func bigAttachment(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: Big <big@example.org>\r\nTo: you@example.org\r\nSubject: 20 MB\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nA large file.\r\n" +
+		"--b\r\nContent-Type: application/octet-stream; name=\"big.bin\"\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n")
+	rng := rand.New(rand.NewPCG(1, 2))
+	chunk := make([]byte, 57)
+	enc := make([]byte, base64.StdEncoding.EncodedLen(57))
+	for n := 0; n < size; n += 57 {
+		for i := range chunk {
+			chunk[i] = byte(rng.Uint32())
+		}
+		base64.StdEncoding.Encode(enc, chunk)
+		b.Write(enc)
+		b.WriteString("\r\n")
+	}
+	b.WriteString("--b--\r\n")
+	return b.Bytes()
+}
+
+func TestHostileMessagesAreStored(t *testing.T) {
+	ctx := context.Background()
+	corpus := hostileCorpus(t)
+	var names []string
+	for name := range corpus {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		if err := c.Create("Hostile", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		var msgs [][]byte
+		for _, name := range names {
+			msgs = append(msgs, corpus[name])
+		}
+		seedMaildir(t, fx.server, fx.user, "Hostile", msgs)
+		fx.syncAll()
+		mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "Hostile")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mb.Total != len(msgs) {
+			t.Fatalf("%d of %d hostile messages cached", mb.Total, len(msgs))
+		}
+		list, _, err := fx.store.ListMessages(ctx, fx.account.ID, mb.ID, nil, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range list {
+			full, err := fx.store.Message(ctx, fx.account.ID, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []string{full.Subject, full.FromName, full.FromAddr, full.To, full.Cc, full.ReplyTo, full.MessageID,
+				full.InReplyTo, full.References, full.Structure, full.Preview, full.Flags} {
+				if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+					t.Fatalf("uid %d stores an invalid string %q", m.UID, s)
+				}
+			}
+			if full.Structure == "" {
+				t.Fatalf("uid %d (%q) has no structure", m.UID, full.Subject)
+			}
+		}
+		fx.assertNoDrift()
+	})
+}

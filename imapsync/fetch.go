@@ -1,0 +1,323 @@
+package imapsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// batchMaxBytes bounds the cached size of one batch (strings and
+// structures), whatever Config.BatchSize says.
+const batchMaxBytes = 8 << 20
+
+// fallbackRawBytes is how much of a message is fetched for parsing it
+// locally when the server or go-imap cannot deliver its summary.
+const fallbackRawBytes = 256 << 10
+
+// errStop: the writer failed and the stream must stop.
+var errStop = errors.New("stop")
+
+type batch struct {
+	msgs       []mailaccess.Message
+	checkpoint mailaccess.UID
+}
+
+// fetchNew fetches the summaries of uids (ascending) in one streamed FETCH
+// and stores them in batches, each with its checkpoint, in a writer
+// goroutine so that the database works while the server sends. A message
+// that breaks the command (the connection drops, or its response cannot be
+// parsed) is isolated by reconnecting and fetching it alone, then, if it
+// still fails, stored from a local parse of its raw bytes or with whatever
+// could be fetched. It returns how many messages were stored.
+func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []mailaccess.UID, progress Progress) (int, error) {
+	s := ss.s
+	batches := make(chan batch, 1)
+	writerDone := make(chan struct{})
+	var (
+		stored   int
+		writeErr error
+	)
+	go func() {
+		defer close(writerDone)
+		for b := range batches {
+			if writeErr != nil {
+				continue
+			}
+			if err := s.store.StoreMessages(ctx, m.AccountID, m.ID, b.msgs, b.checkpoint); err != nil {
+				writeErr = err
+				continue
+			}
+			stored += len(b.msgs)
+			if progress != nil {
+				progress(stored, len(uids))
+			}
+		}
+	}()
+	failed := func() bool {
+		select {
+		case <-writerDone:
+			return true
+		default:
+			return false
+		}
+	}
+
+	var (
+		cur      []mailaccess.Message
+		curBytes int
+		emitted  int // distinct UIDs of uids handed to batches, in order
+		last     mailaccess.UID
+	)
+	send := func(final bool) error {
+		if len(cur) == 0 && !final {
+			return nil
+		}
+		b := batch{msgs: cur}
+		if len(cur) > 0 {
+			top := cur[0].UID
+			for _, msg := range cur {
+				top = max(top, msg.UID)
+			}
+			// Move the checkpoint only when every requested UID up to it
+			// has been stored (or the stream has ended: the rest vanished).
+			if below := sort.Search(len(uids), func(i int) bool { return uids[i] > top }); emitted >= below {
+				b.checkpoint = top
+			}
+		}
+		if final && len(uids) > 0 {
+			b.checkpoint = uids[len(uids)-1]
+		}
+		cur, curBytes = nil, 0
+		select {
+		case batches <- b:
+			return nil
+		case <-writerDone:
+			return errStop
+		}
+	}
+	emit := func(msg mailaccess.Message) error {
+		if failed() {
+			return errStop
+		}
+		if msg.UID > last {
+			emitted++
+			last = msg.UID
+		}
+		cur = append(cur, msg)
+		curBytes += approxSize(&msg)
+		if len(cur) >= s.cfg.BatchSize || curBytes >= batchMaxBytes {
+			return send(false)
+		}
+		return nil
+	}
+	finish := func(err error) (int, error) {
+		if err == nil {
+			err = send(true)
+		}
+		close(batches)
+		<-writerDone
+		if writeErr != nil {
+			return stored, writeErr
+		}
+		if errors.Is(err, errStop) {
+			err = nil
+		}
+		return stored, err
+	}
+
+	ss.deferred = ss.deferred[:0]
+	// Previews cost the server a read of every message file (five times
+	// the metadata fetch): only the newest Config.PreviewRecent new
+	// messages get one; older ones are fetched without.
+	split := max(0, len(uids)-s.cfg.PreviewRecent)
+	if s.cfg.PreviewBytes <= 0 {
+		split = len(uids)
+	}
+	for seg, pending := range [][]mailaccess.UID{uids[:split], uids[split:]} {
+		ss.withText = seg == 1
+		for len(pending) > 0 {
+			got, err := ss.streamFetch(ctx, pending, emit)
+			pending = without(pending, got)
+			if err == nil {
+				break // what the server did not return has vanished meanwhile
+			}
+			if errors.Is(err, errStop) || ctx.Err() != nil {
+				ss.c.Close() // the command is still streaming
+				return finish(firstOf(ctx.Err(), err))
+			}
+			if len(pending) == 0 {
+				if err := ss.recover(ctx); err != nil {
+					return finish(err)
+				}
+				break
+			}
+			// Responses come in UID order, so the message after the last one
+			// received is the suspect: fetch it alone.
+			suspect := pending[0]
+			s.log.Warn("fetch failed; isolating the message", "account", m.AccountID, "mailbox", m.Name, "uid", suspect, "error", err)
+			if err := ss.recover(ctx); err != nil {
+				return finish(err)
+			}
+			one := []mailaccess.UID{suspect}
+			got, err = ss.streamFetch(ctx, one, emit)
+			if errors.Is(err, errStop) || ctx.Err() != nil {
+				ss.c.Close()
+				return finish(firstOf(ctx.Err(), err))
+			}
+			if err != nil || len(got) == 0 {
+				if err := ss.recover(ctx); err != nil {
+					return finish(err)
+				}
+				msg, ok, err := ss.fallbackFetch(ctx, suspect)
+				if err != nil {
+					return finish(err)
+				}
+				if ok {
+					if err := emit(msg); err != nil {
+						return finish(err)
+					}
+				}
+			}
+			pending = pending[1:]
+		}
+	}
+	for len(ss.deferred) > 0 {
+		uid := ss.deferred[0]
+		ss.deferred = ss.deferred[1:]
+		msg, ok, err := ss.fallbackFetch(ctx, uid)
+		if err != nil {
+			return finish(err)
+		}
+		if ok {
+			if err := emit(msg); err != nil {
+				return finish(err)
+			}
+		}
+	}
+	return finish(nil)
+}
+
+// without returns the ascending uids minus got (any order).
+func without(uids, got []mailaccess.UID) []mailaccess.UID {
+	if len(got) == 0 {
+		return uids
+	}
+	slices.Sort(got)
+	out := make([]mailaccess.UID, 0, max(0, len(uids)-len(got)))
+	j := 0
+	for _, u := range uids {
+		for j < len(got) && got[j] < u {
+			j++
+		}
+		if j < len(got) && got[j] == u {
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func approxSize(m *mailaccess.Message) int {
+	return 256 + len(m.Subject) + len(m.FromName) + len(m.FromAddr) + len(m.To) + len(m.Cc) + len(m.ReplyTo) +
+		len(m.MessageID) + len(m.InReplyTo) + len(m.References) + len(m.Structure) + len(m.Preview) + len(m.Flags)
+}
+
+// summaryOptions is what is fetched of a new message: one command gives the
+// envelope, flags, dates, size, structure, the References header and the
+// first bytes of the body for the preview.
+func (ss *session) summaryOptions() *imap.FetchOptions {
+	opts := &imap.FetchOptions{
+		UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true,
+		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
+		BodySection:   []*imap.FetchItemBodySection{referencesSection},
+		ModSeq:        ss.condstore,
+	}
+	if n := ss.s.cfg.PreviewBytes; n > 0 && ss.withText {
+		opts.BodySection = append(opts.BodySection, &imap.FetchItemBodySection{
+			Specifier: imap.PartSpecifierText, Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: int64(n)}})
+	}
+	return opts
+}
+
+// streamFetch fetches the summaries of uids and hands each to emit as it
+// arrives. It returns the UIDs received, also on error.
+func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit func(mailaccess.Message) error) ([]mailaccess.UID, error) {
+	cmd := ss.c.c.Fetch(uidSet(uids), ss.summaryOptions())
+	var got []mailaccess.UID
+	for {
+		data := cmd.Next()
+		if data == nil {
+			break
+		}
+		buf, err := data.Collect()
+		if err != nil {
+			return got, ss.s.connErr(ctx, "fetch messages", err)
+		}
+		if buf.UID == 0 {
+			continue
+		}
+		if buf.BodyStructure == nil || buf.Envelope == nil {
+			// The response lacks what go-imap could not parse (it skips
+			// a BODYSTRUCTURE it does not understand, e.g. message/global
+			// as Dovecot sends it): parse the message locally, once this
+			// command is over.
+			got = append(got, mailaccess.UID(buf.UID))
+			ss.deferred = append(ss.deferred, mailaccess.UID(buf.UID))
+			continue
+		}
+		msg := convert(buf)
+		got = append(got, msg.UID)
+		if err := emit(msg); err != nil {
+			return got, err
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return got, ss.s.connErr(ctx, "fetch messages", err)
+	}
+	return got, nil
+}
+
+// fallbackFetch gets what it can of one message whose summary cannot be
+// fetched: its flags, dates, size and first bytes, parsed locally; failing
+// that its flags alone; failing that a placeholder with its UID. ok is
+// false when the message is gone from the server.
+func (ss *session) fallbackFetch(ctx context.Context, uid mailaccess.UID) (mailaccess.Message, bool, error) {
+	set := uidSet([]mailaccess.UID{uid})
+	attempts := []*imap.FetchOptions{
+		{UID: true, Flags: true, InternalDate: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{
+			{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: fallbackRawBytes}}}},
+		{UID: true, Flags: true},
+	}
+	for _, opts := range attempts {
+		bufs, err := ss.c.c.Fetch(set, opts).Collect()
+		if err == nil {
+			if len(bufs) == 0 {
+				return mailaccess.Message{}, false, nil
+			}
+			b := bufs[0]
+			var raw []byte
+			for _, sec := range b.BodySection {
+				raw = sec.Bytes
+			}
+			msg := messageFromRaw(uid, raw, flagStrings(b.Flags), b.InternalDate, b.RFC822Size)
+			msg.ModSeq = mailaccess.ModSeq(b.ModSeq)
+			ss.s.log.Warn("message stored from a local parse", "account", ss.accountID, "mailbox", ss.selected, "uid", uid)
+			return msg, true, nil
+		}
+		if ctx.Err() != nil {
+			return mailaccess.Message{}, false, fmt.Errorf("fetch uid %d: %w", uid, ctx.Err())
+		}
+		if err := ss.recover(ctx); err != nil {
+			return mailaccess.Message{}, false, err
+		}
+	}
+	ss.s.log.Warn("message cannot be fetched; stored as a placeholder", "account", ss.accountID, "mailbox", ss.selected, "uid", uid)
+	return messageFromRaw(uid, nil, nil, time.Time{}, 0), true, nil
+}

@@ -1,0 +1,119 @@
+package imapsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// maxReconnects bounds how often one call reconnects to get past messages
+// that break the connection (a server dropping it on a FETCH failure, or
+// go-imap closing it on a response it cannot parse).
+const maxReconnects = 20
+
+// errValidityChanged: the folder was rebuilt on the server in the middle of
+// a pass. Transient: the next pass rebuilds the cache.
+var errValidityChanged = errors.New("the folder's UIDVALIDITY changed during the sync")
+
+// session is one logged-in connection of an account, able to reconnect and
+// reselect its folder when the connection breaks. It is owned by one call.
+type session struct {
+	s          *Syncer
+	accountID  int64
+	c          *conn
+	condstore  bool
+	selected   string
+	validity   uint32
+	reconnects int
+	deferred   []mailaccess.UID // received incomplete: to parse locally
+	withText   bool             // fetch the first bytes of bodies for previews
+}
+
+func (s *Syncer) open(ctx context.Context, accountID int64) (*session, error) {
+	c, err := s.login(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return &session{s: s, accountID: accountID, c: c, condstore: c.caps.Has(imap.CapCondStore)}, nil
+}
+
+// Close logs out (briefly) and closes the connection.
+func (ss *session) Close() {
+	if ss.c == nil {
+		return
+	}
+	select {
+	case <-ss.c.c.Closed():
+	default:
+		ss.c.c.Logout() // no wait: the connection is closed right after
+	}
+	ss.c.Close()
+	ss.c = nil
+}
+
+// broken reports whether the connection is closed.
+func (ss *session) broken() bool {
+	select {
+	case <-ss.c.c.Closed():
+		return true
+	default:
+		return false
+	}
+}
+
+// selectMailbox selects a folder read-only, with CONDSTORE where offered.
+func (ss *session) selectMailbox(ctx context.Context, name string) (*imap.SelectData, error) {
+	sel, err := ss.c.c.Select(name, &imap.SelectOptions{ReadOnly: true, CondStore: ss.condstore}).Wait()
+	if err != nil {
+		var imapErr *imap.Error
+		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
+			return nil, fmt.Errorf("select %q: %w: %v", name, ErrMailboxGone, err)
+		}
+		return nil, ss.s.connErr(ctx, fmt.Sprintf("select %q", name), err)
+	}
+	ss.selected, ss.validity = name, sel.UIDValidity
+	return sel, nil
+}
+
+// reconnect replaces a broken connection by a new one with the same folder
+// selected, as long as the folder kept its UIDVALIDITY.
+func (ss *session) reconnect(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ss.reconnects++
+	if ss.reconnects > maxReconnects {
+		return fmt.Errorf("%w: connection broke %d times in one pass", ErrUnreachable, ss.reconnects-1)
+	}
+	ss.c.Close()
+	c, err := ss.s.login(ctx, ss.accountID)
+	if err != nil {
+		return err
+	}
+	ss.c = c
+	if ss.selected == "" {
+		return nil
+	}
+	want := ss.validity
+	sel, err := ss.selectMailbox(ctx, ss.selected)
+	if err != nil {
+		return err
+	}
+	if sel.UIDValidity != want {
+		return fmt.Errorf("reselect %q: %w", ss.selected, errValidityChanged)
+	}
+	return nil
+}
+
+// recover makes the session usable again after a failed command: a broken
+// connection is replaced, a refused command (NO/BAD) leaves it as it is.
+func (ss *session) recover(ctx context.Context) error {
+	if ss.broken() {
+		return ss.reconnect(ctx)
+	}
+	return nil
+}

@@ -1,0 +1,507 @@
+// Command benchsync measures the sync engine side by side with its floors
+// and with mbsync (Debian's isync), on one deterministic mailbox in a
+// throwaway Dovecot and PostgreSQL (`make bench-sync`, N=100000 for the full
+// run). Every measured client runs as its own process, so each figure
+// includes process start, like the anchors of DESIGN.md section 5.
+//
+// Stages: the raw metadata FETCH read to the end by a minimal client (the
+// floor), connect+LOGIN+SELECT+LOGOUT (the floor of any fresh resync),
+// mbsync full sync / no-change resync / resync after 100 flag changes and
+// 100 expunges, and ours (`imapsync.SyncMailbox` in a fresh process, as
+// `mailaccess sync -mailbox INBOX` runs it) initial / no-change / after the
+// same changes, on SQLite and PostgreSQL. After the last stage the cache is
+// compared with the server (imapsync.Check) and any drift is reported.
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	_ "github.com/lib/pq"
+
+	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/internal/testenv"
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchsync:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	n          int
+	child      string
+	addr, user string
+	pass, db   string
+	cpuprofile string
+	batch      int
+	keep       bool
+}
+
+func run() error {
+	var o options
+	flag.IntVar(&o.n, "n", 10000, "messages in the benchmark mailbox")
+	flag.StringVar(&o.child, "child", "", "internal: run one measured client (raw, floor, ours)")
+	flag.StringVar(&o.addr, "addr", "", "internal: IMAP address")
+	flag.StringVar(&o.user, "user", "", "internal: IMAP user")
+	flag.StringVar(&o.pass, "pass", "", "internal: IMAP password")
+	flag.StringVar(&o.db, "db", "", "internal: database URL")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of our initial sync on SQLite to this file")
+	flag.IntVar(&o.batch, "batch", 0, "sync batch size (0: the default)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the servers' directory")
+	flag.Parse()
+	ctx := context.Background()
+	switch o.child {
+	case "raw":
+		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)")
+	case "rawflags":
+		return rawFetch(o, "UID FETCH 1:* (UID FLAGS)")
+	case "floor":
+		return rawFetch(o, "")
+	case "rawrefs":
+		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)])")
+	case "rawtext":
+		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[TEXT]<0.2048>)")
+	case "rawours":
+		// What our engine asks for, read by the minimal client.
+		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)] BODY.PEEK[TEXT]<0.2048>)")
+	case "ours":
+		return ours(ctx, o)
+	case "":
+		return bench(ctx, o)
+	}
+	return fmt.Errorf("unknown -child %q", o.child)
+}
+
+// ---- the measured clients ----
+
+// rawFetch is the minimal client: LOGIN, SELECT, one command read to its
+// tagged end (literals skipped by length), LOGOUT.
+func rawFetch(o options, command string) error {
+	c, err := net.Dial("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	r := bufio.NewReaderSize(c, 1<<16)
+	if _, err := r.ReadSlice('\n'); err != nil {
+		return err
+	}
+	do := func(tag, cmd string) (int, error) {
+		if _, err := fmt.Fprintf(c, "%s %s\r\n", tag, cmd); err != nil {
+			return 0, err
+		}
+		lines := 0
+		for {
+			line, err := r.ReadSlice('\n')
+			if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+				return lines, err
+			}
+			lines++
+			if s := strings.TrimRight(string(line), "\r\n"); strings.HasSuffix(s, "}") {
+				if i := strings.LastIndexByte(s, '{'); i >= 0 {
+					n, _ := strconv.Atoi(strings.TrimSuffix(s[i+1:], "}"))
+					if _, err := io.CopyN(io.Discard, r, int64(n)); err != nil {
+						return lines, err
+					}
+					continue
+				}
+			}
+			if strings.HasPrefix(string(line), tag+" ") {
+				if !strings.HasPrefix(string(line), tag+" OK") {
+					return lines, fmt.Errorf("%s: %s", cmd, line)
+				}
+				return lines, nil
+			}
+		}
+	}
+	if _, err := do("a", "LOGIN "+o.user+" "+o.pass); err != nil {
+		return err
+	}
+	if _, err := do("b", "SELECT INBOX"); err != nil {
+		return err
+	}
+	if command != "" {
+		if _, err := do("c", command); err != nil {
+			return err
+		}
+	}
+	_, err = do("d", "LOGOUT")
+	return err
+}
+
+// ours syncs INBOX in this fresh process, as `mailaccess sync` does.
+func ours(ctx context.Context, o options) error {
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	store, err := mailaccess.Open(ctx, o.db, mailaccess.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	acc, err := store.AccountByUsername(ctx, o.user)
+	if err != nil {
+		return err
+	}
+	var logger *slog.Logger
+	if os.Getenv("BENCHSYNC_DEBUG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s := imapsync.New(imapsync.Config{Address: o.addr, TLS: "none", BatchSize: o.batch}, store,
+		func(context.Context, int64) (string, string, error) { return o.user, o.pass, nil }, logger)
+	res, err := s.SyncMailbox(ctx, acc.ID, "INBOX", nil)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// ---- the harness ----
+
+type row struct {
+	stage string
+	wall  time.Duration
+	rss   int64 // KiB
+	msgs  int
+	note  string
+}
+
+// measure runs one client process and returns its wall time, its peak
+// RSS in KiB and its output. The peak is VmHWM polled from /proc while it
+// runs: the rusage of a child on Linux starts from its parent's peak.
+func measure(name string, args ...string) (time.Duration, int64, string, string, error) {
+	cmd := exec.Command(name, args...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, "", "", err
+	}
+	var peak atomic.Int64
+	done := make(chan struct{})
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		path := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+		for {
+			if raw, err := os.ReadFile(path); err == nil {
+				for line := range strings.SplitSeq(string(raw), "\n") {
+					if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+						kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+						if kb > peak.Load() {
+							peak.Store(kb)
+						}
+					}
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	err := cmd.Wait()
+	wall := time.Since(start)
+	close(done)
+	<-polled
+	if err != nil {
+		return wall, peak.Load(), out.String(), errb.String(), fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, tail(errb.String()))
+	}
+	return wall, peak.Load(), out.String(), errb.String(), nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return s[len(s)-2000:]
+	}
+	return s
+}
+
+func bench(ctx context.Context, o options) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir, err := testenv.TempDir("benchsync-")
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Fprintf(os.Stderr, "starting Dovecot and PostgreSQL in %s\n", dir)
+	dc, err := testenv.StartDovecot(ctx, filepath.Join(dir, "dovecot"), testenv.DovecotOptions{})
+	if err != nil {
+		return err
+	}
+	defer dc.Stop()
+	pg, err := testenv.StartPostgres(ctx, filepath.Join(dir, "postgres"))
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+
+	user := "bench"
+	start := time.Now()
+	if err := seed(dc, user, o.n); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "seeded %d messages in %v\n", o.n, time.Since(start).Round(time.Millisecond))
+	base := []string{"-addr", dc.Addr, "-user", user, "-pass", dc.Password}
+	// Warm Dovecot's index and cache, as the anchors assume.
+	for range 2 {
+		if _, _, _, _, err := measure(self, append([]string{"-child", "raw"}, base...)...); err != nil {
+			return err
+		}
+	}
+
+	var rows []row
+	add := func(stage string, msgs int, name string, args ...string) (string, error) {
+		wall, rss, out, errOut, err := measure(name, args...)
+		if err != nil {
+			return "", err
+		}
+		rows = append(rows, row{stage: stage, wall: wall, rss: rss, msgs: msgs})
+		fmt.Fprintf(os.Stderr, "%-45s %8.3f s\n", stage, wall.Seconds())
+		if os.Getenv("BENCHSYNC_DEBUG") != "" {
+			fmt.Fprint(os.Stderr, errOut)
+		}
+		return out, nil
+	}
+	best := func(stage string, msgs, times int, name string, args ...string) error {
+		var b row
+		for i := range times {
+			wall, rss, _, _, err := measure(name, args...)
+			if err != nil {
+				return err
+			}
+			if i == 0 || wall < b.wall {
+				b = row{stage: stage, wall: wall, rss: rss, msgs: msgs}
+			}
+		}
+		rows = append(rows, b)
+		fmt.Fprintf(os.Stderr, "%-45s %8.3f s (best of %d)\n", stage, b.wall.Seconds(), times)
+		return nil
+	}
+	if err := best("raw FETCH metadata (floor)", o.n, 3, self, append([]string{"-child", "raw"}, base...)...); err != nil {
+		return err
+	}
+	if err := best("raw UID FETCH 1:* (UID FLAGS)", o.n, 3, self, append([]string{"-child", "rawflags"}, base...)...); err != nil {
+		return err
+	}
+	for _, v := range []string{"rawrefs", "rawtext"} {
+		if err := best("raw FETCH metadata + "+map[string]string{"rawrefs": "References header", "rawtext": "TEXT<0.2048>"}[v], o.n, 3, self, append([]string{"-child", v}, base...)...); err != nil {
+			return err
+		}
+	}
+	if err := best("raw FETCH of what ours asks for", o.n, 3, self, append([]string{"-child", "rawours"}, base...)...); err != nil {
+		return err
+	}
+	if err := best("connect+LOGIN+SELECT+LOGOUT (floor)", 0, 5, self, append([]string{"-child", "floor"}, base...)...); err != nil {
+		return err
+	}
+
+	// mbsync
+	mbDir := filepath.Join(dir, "mbsync")
+	if err := os.MkdirAll(mbDir, 0o700); err != nil {
+		return err
+	}
+	host, port, _ := net.SplitHostPort(dc.Addr)
+	mbConf := filepath.Join(dir, "mbsyncrc")
+	conf := fmt.Sprintf(`IMAPAccount bench
+Host %s
+Port %s
+User %s
+Pass %s
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path %s/
+Inbox %s/INBOX
+
+Channel bench
+Far :remote:
+Near :local:
+Patterns INBOX
+Create Near
+Sync Pull
+SyncState *
+`, host, port, user, dc.Password, mbDir, mbDir)
+	if err := os.WriteFile(mbConf, []byte(conf), 0o600); err != nil {
+		return err
+	}
+	mbsync := func(stage string, msgs int) error {
+		_, err := add(stage, msgs, "mbsync", "-q", "-c", mbConf, "bench")
+		return err
+	}
+	if err := mbsync("mbsync full sync", o.n); err != nil {
+		return err
+	}
+	if err := best("mbsync no-change resync", o.n, 3, "mbsync", "-q", "-c", mbConf, "bench"); err != nil {
+		return err
+	}
+
+	// ours, on both databases
+	dbs := []struct{ name, url string }{
+		{"sqlite", "sqlite:" + filepath.Join(dir, "cache.db")},
+		{"postgres", ""},
+	}
+	admin, err := sql.Open("postgres", pg.URL)
+	if err != nil {
+		return err
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE bench"); err != nil {
+		return err
+	}
+	admin.Close()
+	dbs[1].url = strings.Replace(pg.URL, "/postgres?", "/bench?", 1)
+	stores := map[string]*mailaccess.Store{}
+	for _, db := range dbs {
+		st, err := mailaccess.Open(ctx, db.url, mailaccess.Options{Migrate: true})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if _, err := st.UpsertAccount(ctx, user, []byte("unused")); err != nil {
+			return err
+		}
+		stores[db.name] = st
+	}
+	oursArgs := func(db string, extra ...string) []string {
+		a := append([]string{"-child", "ours", "-db", db, "-batch", strconv.Itoa(o.batch)}, base...)
+		return append(a, extra...)
+	}
+	for _, db := range dbs {
+		var extra []string
+		if db.name == "sqlite" && o.cpuprofile != "" {
+			extra = []string{"-cpuprofile", o.cpuprofile}
+		}
+		out, err := add("ours initial sync ("+db.name+")", o.n, self, oursArgs(db.url, extra...)...)
+		if err != nil {
+			return err
+		}
+		var res imapsync.MailboxResult
+		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Added != o.n {
+			return fmt.Errorf("initial sync on %s: %s (%v)", db.name, out, err)
+		}
+		if err := best("ours no-change resync ("+db.name+")", o.n, 5, self, oursArgs(db.url)...); err != nil {
+			return err
+		}
+	}
+
+	// 100 flag changes and 100 expunges by another client
+	if err := change(dc, user, o.n); err != nil {
+		return err
+	}
+	if err := mbsync("mbsync after 100 flags + 100 expunges", o.n); err != nil {
+		return err
+	}
+	drift := map[string]int{}
+	for _, db := range dbs {
+		out, err := add("ours after 100 flags + 100 expunges ("+db.name+")", o.n, self, oursArgs(db.url)...)
+		if err != nil {
+			return err
+		}
+		var res imapsync.MailboxResult
+		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Updated != 100 || res.Vanished != 100 {
+			return fmt.Errorf("resync on %s: %s (%v), want 100 updated and 100 vanished", db.name, out, err)
+		}
+		s := imapsync.New(imapsync.Config{Address: dc.Addr, TLS: "none"}, stores[db.name],
+			func(context.Context, int64) (string, string, error) { return user, dc.Password, nil }, nil)
+		acc, _ := stores[db.name].AccountByUsername(ctx, user)
+		if _, err := s.SyncFolders(ctx, acc.ID); err != nil {
+			return err
+		}
+		// Only INBOX is compared: the other folders were never synced.
+		rep, err := s.Check(ctx, acc.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range rep.Drift {
+			if d.Mailbox == "INBOX" {
+				drift[db.name]++
+			}
+		}
+	}
+
+	floor := rows[0].wall
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "N=%d messages, ~%d KB average\t\t\t\t\t\n", o.n, avgSize/1024)
+	fmt.Fprintln(w, "stage\twall s\tmsg/s\tpeak RSS MB\t× raw fetch\t")
+	for _, r := range rows {
+		rate := "-"
+		if r.msgs > 0 {
+			rate = fmt.Sprintf("%.0f", float64(r.msgs)/r.wall.Seconds())
+		}
+		fmt.Fprintf(w, "%s\t%.3f\t%s\t%.1f\t%.2f\t\n", r.stage, r.wall.Seconds(), rate, float64(r.rss)/1024, r.wall.Seconds()/floor.Seconds())
+	}
+	w.Flush()
+	for _, db := range dbs {
+		fmt.Printf("cache of INBOX vs server after the last resync (%s): %d differences\n", db.name, drift[db.name])
+	}
+	if drift["sqlite"]+drift["postgres"] > 0 {
+		return errors.New("the cache drifted from the server")
+	}
+	return nil
+}
+
+// change makes 100 flag changes and 100 expunges, spread over the mailbox.
+func change(dc *testenv.Dovecot, user string, n int) error {
+	c, err := imapclient.DialInsecure(dc.Addr, nil)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Login(user, dc.Password).Wait(); err != nil {
+		return err
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		return err
+	}
+	step := n / 100
+	var flagged, gone imap.UIDSet
+	for i := range 100 {
+		flagged.AddNum(imap.UID(i*step + 1))
+		gone.AddNum(imap.UID(i*step + 2))
+	}
+	if err := c.Store(flagged, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagFlagged}, Silent: true}, nil).Close(); err != nil {
+		return err
+	}
+	if err := c.Store(gone, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+		return err
+	}
+	return c.UIDExpunge(gone).Close()
+}
