@@ -33,6 +33,12 @@ bench-sync: ## sync engine vs raw FETCH and mbsync on a generated mailbox (N=100
 	@command -v mbsync >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q isync; } || { echo "install isync (mbsync) first: apt-get install isync"; exit 1; }
 	$(GO) run ./internal/benchsync -n $(N)
 
+LOADFLAGS ?=
+
+.PHONY: bench-load
+bench-load: ## load benchmark (not in make test): 20 users with cold 10k mailboxes log in at once and browse, 2 workers vs inline; LOADFLAGS="-users 4 -messages 1000 -duration 15s" for a quick run
+	$(GO) run ./internal/harness -- $(GO) run ./internal/loadtest $(LOADFLAGS)
+
 .PHONY: lint
 lint: ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

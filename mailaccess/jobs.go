@@ -85,7 +85,7 @@ func (s *Store) EnqueueJob(ctx context.Context, j Job) (job Job, created bool, e
 				return nil
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
+				return err
 			}
 			created = false
 			return tx.GetContext(ctx, &job, tx.Rebind(`SELECT `+jobColumns+` FROM jobs WHERE dedupe_key = ? AND state IN ('queued', 'running')`), j.DedupeKey)

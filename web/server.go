@@ -243,6 +243,11 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away: nobody is left to answer, and nothing failed.
+		s.log.Debug("request abandoned by the client", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	attrs := []any{"method", r.Method, "path", r.URL.Path, "error", err}
 	if a := accountFrom(r.Context()); a != nil {
 		attrs = append(attrs, "account", a.Username)
