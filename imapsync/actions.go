@@ -23,17 +23,17 @@ func (s *Syncer) selectForWrite(ctx context.Context, accountID, mailboxID int64)
 	if err != nil {
 		return nil, mb, err
 	}
-	c, err := s.login(ctx, accountID)
+	c, err := s.acquire(ctx, accountID)
 	if err != nil {
 		return nil, mb, err
 	}
 	sel, err := c.c.Select(mb.Name, nil).Wait()
 	if err != nil {
-		c.Close()
+		s.release(accountID, c)
 		return nil, mb, s.writeErr(ctx, fmt.Sprintf("select %q", mb.Name), err)
 	}
 	if mailaccess.UIDValidity(sel.UIDValidity) != mb.UIDValidity {
-		c.Close()
+		s.release(accountID, c)
 		return nil, mb, fmt.Errorf("folder %q changed on the server (UIDVALIDITY); it will be refreshed: %w", mb.Name, ErrMailboxGone)
 	}
 	return c, mb, nil
@@ -61,7 +61,7 @@ func (s *Syncer) StoreFlags(ctx context.Context, accountID, mailboxID int64, uid
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer s.release(accountID, c)
 	op := imap.StoreFlagsDel
 	if add {
 		op = imap.StoreFlagsAdd
@@ -97,7 +97,7 @@ func (s *Syncer) Move(ctx context.Context, accountID, mailboxID int64, uids []ma
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer s.release(accountID, c)
 	set := uidSet(uids)
 	if c.caps.Has(imap.CapMove) || c.caps.Has(imap.CapIMAP4rev2) {
 		if _, err := c.c.Move(set, dest).Wait(); err != nil {
@@ -125,7 +125,7 @@ func (s *Syncer) Expunge(ctx context.Context, accountID, mailboxID int64, uids [
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer s.release(accountID, c)
 	if err := s.expunge(ctx, c, uidSet(uids)); err != nil {
 		return err
 	}

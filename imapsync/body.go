@@ -26,11 +26,11 @@ func (s *Syncer) FetchBody(ctx context.Context, accountID, messageID int64) ([]b
 	// One message: bounded by a few command deadlines, whatever the caller's context.
 	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
 	defer cancel()
-	c, err := s.login(ctx, accountID)
+	c, err := s.acquire(ctx, accountID)
 	if err != nil {
 		return nil, false, err
 	}
-	defer c.Close()
+	defer s.release(accountID, c)
 	sel, err := c.c.Select(mb.Name, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		return nil, false, s.connErr(ctx, fmt.Sprintf("select %q", mb.Name), err)

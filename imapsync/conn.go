@@ -58,6 +58,7 @@ type Credentials func(ctx context.Context, accountID int64) (username, password 
 
 // Syncer syncs accounts' mailboxes from the IMAP server into the store.
 type Syncer struct {
+	pool  pool // warm connections of the short calls
 	cfg   Config
 	store Store
 	creds Credentials

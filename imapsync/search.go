@@ -28,11 +28,11 @@ func (s *Syncer) SearchServer(ctx context.Context, accountID, mailboxID int64, w
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.login(ctx, accountID)
+	c, err := s.acquire(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
+	defer s.release(accountID, c)
 	sel, err := c.c.Select(mb.Name, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		return nil, s.connErr(ctx, fmt.Sprintf("select %q", mb.Name), err)
