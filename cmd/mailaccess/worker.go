@@ -12,11 +12,12 @@ import (
 // cmdWorker runs a standalone sync worker until SIGTERM or SIGINT, then
 // shuts it down in two phases (see asyncdispatch.Pool.Run).
 func cmdWorker(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
-	var capacity *int
+	var capacity, nice *int
 	var name *string
 	cfg, _, err := commandConfig("worker", args, stderr, getenv, func(fs *flag.FlagSet) {
 		capacity = fs.Int("capacity", 2, "jobs this worker runs at once")
 		name = fs.String("name", "", "name shown in status (default host:pid)")
+		nice = fs.Int("nice", 10, "CPU niceness of the worker (0-19): syncs yield to web servers on the same host")
 	})
 	if err != nil {
 		return err
@@ -25,6 +26,14 @@ func cmdWorker(ctx context.Context, args []string, stderr io.Writer, getenv func
 		return fmt.Errorf("flag -capacity = %d: must be at least 1", *capacity)
 	}
 	logger := newLogger(cfg, stderr)
+	if *nice < 0 || *nice > 19 {
+		return fmt.Errorf("flag -nice = %d: must be 0 to 19", *nice)
+	}
+	if *nice > 0 {
+		if err := lowerPriority(*nice); err != nil {
+			logger.Warn("running at normal priority", "error", err)
+		}
+	}
 	a, err := newApp(ctx, cfg, logger, false)
 	if err != nil {
 		return err
