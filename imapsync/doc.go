@@ -42,7 +42,11 @@
 //     a server that stops answering fails the pass instead of hanging it;
 //   - passwords are never logged.
 //
-// Limits: one IMAP connection per call, closed at its end. Two processes
+// Connections: a sync pass opens its own connection and closes it at its
+// end; the short calls (FetchBody, StoreFlags, Move, Expunge, SearchServer)
+// reuse warm logged-in connections, at most two idle per account.
+//
+// Limits: two processes
 // syncing one folder at once stay correct (upserts, monotonic checkpoints)
 // but waste work; the dispatcher's per-folder job uniqueness prevents it,
 // and the engine has no lock of its own yet for direct callers (the CLI).
