@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
@@ -862,5 +863,41 @@ func TestServerSearchFindsBodiesNotCached(t *testing.T) {
 	code, body := get(t, hc, app.URL+"/search?q=zanzibar&server=1")
 	if code != 200 || !strings.Contains(body, "Long letter") || strings.Contains(body, "Status report") {
 		t.Fatalf("server search: %d\n%s", code, body)
+	}
+}
+
+func TestPagesWorkWithTheKeyboard(t *testing.T) {
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	seedReports(t, server, user, 3)
+	app := startApp(t, server.Addr, mailaccess.SQLite)
+	ctx := browser(t)
+	// Log in with the keyboard alone: the user name field has the focus.
+	run1(t, ctx, chromedp.Navigate(app.URL+"/login"), chromedp.WaitVisible("#username", chromedp.ByQuery),
+		chromedp.KeyEvent(user), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(server.Password), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible("table.messages", chromedp.ByQuery))
+	// Tab to the first message and open it with Enter.
+	for i := 0; ; i++ {
+		if i > 60 {
+			t.Fatal("no message link reached with Tab")
+		}
+		var onMessage bool
+		run1(t, ctx, chromedp.KeyEvent(kb.Tab),
+			chromedp.Evaluate(`document.activeElement && document.activeElement.matches('td.subject a')`, &onMessage))
+		if onMessage {
+			break
+		}
+	}
+	var heading string
+	run1(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("main.message", chromedp.ByQuery),
+		chromedp.Text("main h1", &heading, chromedp.ByQuery))
+	if heading != "Status report 3" {
+		t.Fatalf("opened with the keyboard: %q", heading)
+	}
+	// Every control on the message page is reachable and shows where the focus is.
+	var unreachable []string
+	run1(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('a[href], button, select, input')).filter(e => e.tabIndex < 0 || e.disabled).map(e => e.outerHTML)`, &unreachable))
+	if len(unreachable) > 0 {
+		t.Fatalf("controls out of the tab order: %q", unreachable)
 	}
 }
