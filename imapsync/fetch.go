@@ -153,8 +153,8 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 				return finish(firstOf(ctx.Err(), err))
 			}
 			if len(pending) == 0 {
-				if err := ss.recover(ctx); err != nil {
-					return finish(err)
+				if rerr := ss.recover(ctx, err); rerr != nil {
+					return finish(rerr)
 				}
 				break
 			}
@@ -162,8 +162,8 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 			// received is the suspect: fetch it alone.
 			suspect := pending[0]
 			s.log.Warn("fetch failed; isolating the message", "account", m.AccountID, "mailbox", m.Name, "uid", suspect, "error", err)
-			if err := ss.recover(ctx); err != nil {
-				return finish(err)
+			if rerr := ss.recover(ctx, err); rerr != nil {
+				return finish(rerr)
 			}
 			one := []mailaccess.UID{suspect}
 			got, err = ss.streamFetch(ctx, one, emit)
@@ -172,8 +172,8 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 				return finish(firstOf(ctx.Err(), err))
 			}
 			if err != nil || len(got) == 0 {
-				if err := ss.recover(ctx); err != nil {
-					return finish(err)
+				if rerr := ss.recover(ctx, err); rerr != nil {
+					return finish(rerr)
 				}
 				msg, ok, err := ss.fallbackFetch(ctx, suspect)
 				if err != nil {
@@ -314,8 +314,8 @@ func (ss *session) fallbackFetch(ctx context.Context, uid mailaccess.UID) (maila
 		if ctx.Err() != nil {
 			return mailaccess.Message{}, false, fmt.Errorf("fetch uid %d: %w", uid, ctx.Err())
 		}
-		if err := ss.recover(ctx); err != nil {
-			return mailaccess.Message{}, false, err
+		if rerr := ss.recover(ctx, err); rerr != nil {
+			return mailaccess.Message{}, false, rerr
 		}
 	}
 	ss.s.log.Warn("message cannot be fetched; stored as a placeholder", "account", ss.accountID, "mailbox", ss.selected, "uid", uid)

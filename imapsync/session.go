@@ -109,10 +109,14 @@ func (ss *session) reconnect(ctx context.Context) error {
 	return nil
 }
 
-// recover makes the session usable again after a failed command: a broken
-// connection is replaced, a refused command (NO/BAD) leaves it as it is.
-func (ss *session) recover(ctx context.Context) error {
-	if ss.broken() {
+// recover makes the session usable again after a command failed with err:
+// a broken connection is replaced, a refused command (NO/BAD) leaves it as
+// it is. Any other error counts as a broken connection even when go-imap
+// has not yet marked it closed (its reader notices a closed socket a little
+// after the failed write), so the next command never runs on a dead socket.
+func (ss *session) recover(ctx context.Context, err error) error {
+	var imapErr *imap.Error
+	if ss.broken() || err != nil && !errors.As(err, &imapErr) {
 		return ss.reconnect(ctx)
 	}
 	return nil

@@ -202,11 +202,7 @@ func (s *Server) apiFolders(r *http.Request, acc *mailaccess.Account) (any, erro
 // folder, whatever the number of pages polling), so new mail shows up
 // without a reload.
 func (s *Server) apiFolder(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	mb, err := s.store.Mailbox(r.Context(), acc.ID, id)
+	mb, err := s.apiMailboxOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +212,7 @@ func (s *Server) apiFolder(r *http.Request, acc *mailaccess.Account) (any, error
 		if _, err := s.syncs.SyncMailbox(r.Context(), acc.ID, mb.Name); err != nil {
 			s.log.Debug("live refresh", "account", acc.Username, "mailbox", mb.Name, "error", err)
 		}
-		if mb, err = s.store.Mailbox(r.Context(), acc.ID, id); err != nil {
+		if mb, err = s.store.Mailbox(r.Context(), acc.ID, mb.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -274,11 +270,7 @@ func pageArgs(r *http.Request) (*mailaccess.Cursor, int, error) {
 }
 
 func (s *Server) apiMessages(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	mb, err := s.store.Mailbox(r.Context(), acc.ID, id)
+	mb, err := s.apiMailboxOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -306,11 +298,7 @@ func messagesJSON(msgs []mailaccess.Message) []apiMessage {
 }
 
 func (s *Server) apiMessage(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	msg, err := s.store.Message(r.Context(), acc.ID, id)
+	msg, err := s.apiMessageOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -349,11 +337,7 @@ func (s *Server) apiMessage(r *http.Request, acc *mailaccess.Account) (any, erro
 }
 
 func (s *Server) apiFlags(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	msg, err := s.store.Message(r.Context(), acc.ID, id)
+	msg, err := s.apiMessageOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -371,18 +355,14 @@ func (s *Server) apiFlags(r *http.Request, acc *mailaccess.Account) (any, error)
 			}
 		}
 	}
-	if msg, err = s.store.Message(r.Context(), acc.ID, id); err != nil {
+	if msg, err = s.store.Message(r.Context(), acc.ID, msg.ID); err != nil {
 		return nil, err
 	}
 	return messageJSON(msg), nil
 }
 
 func (s *Server) apiMove(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	msg, err := s.store.Message(r.Context(), acc.ID, id)
+	msg, err := s.apiMessageOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -404,11 +384,7 @@ func (s *Server) apiMove(r *http.Request, acc *mailaccess.Account) (any, error) 
 }
 
 func (s *Server) apiDelete(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	msg, err := s.store.Message(r.Context(), acc.ID, id)
+	msg, err := s.apiMessageOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -465,11 +441,7 @@ func (s *Server) apiSearch(r *http.Request, acc *mailaccess.Account) (any, error
 }
 
 func (s *Server) apiSync(r *http.Request, acc *mailaccess.Account) (any, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, mailaccess.ErrNotFound
-	}
-	mb, err := s.store.Mailbox(r.Context(), acc.ID, id)
+	mb, err := s.apiMailboxOf(r, acc)
 	if err != nil {
 		return nil, err
 	}
@@ -490,4 +462,22 @@ func (s *Server) apiJob(r *http.Request, acc *mailaccess.Account) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"job": jobJSON(job)}, nil
+}
+
+// apiMessageOf reads the {id} message of the account.
+func (s *Server) apiMessageOf(r *http.Request, acc *mailaccess.Account) (mailaccess.Message, error) {
+	id, ok := pathID(r)
+	if !ok {
+		return mailaccess.Message{}, mailaccess.ErrNotFound
+	}
+	return s.store.Message(r.Context(), acc.ID, id)
+}
+
+// apiMailboxOf reads the {id} folder of the account.
+func (s *Server) apiMailboxOf(r *http.Request, acc *mailaccess.Account) (mailaccess.Mailbox, error) {
+	id, ok := pathID(r)
+	if !ok {
+		return mailaccess.Mailbox{}, mailaccess.ErrNotFound
+	}
+	return s.store.Mailbox(r.Context(), acc.ID, id)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/internal/testenv"
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -17,14 +16,7 @@ import (
 // serverView reads a folder as another client sees it: subject → flags.
 func serverView(t *testing.T, server *testenv.DovecotServer, user, mailbox string) map[string][]string {
 	t.Helper()
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		t.Fatal(err)

@@ -163,17 +163,24 @@ func appendRaw(t *testing.T, c *imapclient.Client, mailbox, raw string, date tim
 	}
 }
 
-// seedReports fills a fresh Dovecot user's INBOX with n dated reports.
-func seedReports(t *testing.T, server *testenv.DovecotServer, user string, n int) {
+// imapLogin is another IMAP client of the user, closed when the test ends.
+func imapLogin(t *testing.T, server *testenv.DovecotServer, user string) *imapclient.Client {
 	t.Helper()
 	c, err := imapclient.DialInsecure(server.Addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	if err := c.Login(user, server.Password).Wait(); err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// seedReports fills a fresh Dovecot user's INBOX with n dated reports.
+func seedReports(t *testing.T, server *testenv.DovecotServer, user string, n int) {
+	t.Helper()
+	c := imapLogin(t, server, user)
 	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	for i := 1; i <= n; i++ {
 		date := base.Add(time.Duration(i) * time.Hour)
@@ -775,14 +782,7 @@ func TestBrowserNewMailAppearsWithoutAReload(t *testing.T) {
 	app := startApp(t, server.Addr, mailaccess.SQLite)
 	ctx := browser(t)
 	run1(t, ctx, loginActions(app.URL, user, server.Password), chromedp.WaitVisible("table.messages", chromedp.ByQuery))
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	delivered := time.Now()
 	appendRaw(t, c, "INBOX", "From: Zoë <zoe@example.org>\nSubject: Fresh news\n\nJust arrived.\n", time.Now())
 	var subjects []string
@@ -812,14 +812,7 @@ func TestBrowserSortsTheList(t *testing.T) {
 func TestBrowserConversationView(t *testing.T) {
 	server := testenv.IMAP(t)
 	user := server.NewUser(t)
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	base := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	appendRaw(t, c, "INBOX", "From: Ana <ana@example.org>\nSubject: Offsite plan\nMessage-ID: <root@x>\n\nWhere shall we go?\n", base)
 	appendRaw(t, c, "INBOX", "From: Ben <ben@example.org>\nSubject: Lunch?\nMessage-ID: <lunch@x>\n\nNoon?\n", base.Add(time.Hour))
@@ -845,14 +838,7 @@ func TestServerSearchFindsBodiesNotCached(t *testing.T) {
 	server := testenv.IMAP(t)
 	user := server.NewUser(t)
 	seedReports(t, server, user, 3)
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	long := strings.Repeat("Filler text of a long letter.\n", 200) // past the preview
 	appendRaw(t, c, "INBOX", "From: a@example.org\nSubject: Long letter\n\n"+long+"The password is zanzibar.\n", time.Now())
 	app := startApp(t, server.Addr, mailaccess.Postgres)

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/internal/testenv"
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -71,14 +70,7 @@ func (w *browserWatch) reset() {
 func TestHostileMailRunsNoScriptAndLoadsNothingRemote(t *testing.T) {
 	server := testenv.IMAP(t)
 	user := server.NewUser(t)
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	files, _ := filepath.Glob("../../testdata/hostile/*.eml")
 	if len(files) < 20 {
 		t.Fatalf("hostile corpus: %d files", len(files))

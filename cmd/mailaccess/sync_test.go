@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/internal/testenv"
 )
@@ -35,14 +34,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c, err := imapclient.DialInsecure(server.Addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, server.Password).Wait(); err != nil {
-		t.Fatal(err)
-	}
+	c := imapLogin(t, server, user)
 	for i := range 5 {
 		raw := strings.ReplaceAll("From: a@example.org\nSubject: hello "+string(rune('a'+i))+"\n\nbody\n", "\n", "\r\n")
 		cmd := c.Append("INBOX", int64(len(raw)), &imap.AppendOptions{Time: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
