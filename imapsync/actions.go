@@ -52,16 +52,12 @@ func (s *Syncer) writeErr(ctx context.Context, op string, err error) error {
 // StoreFlags adds (add=true) or removes flags on messages of one folder: on
 // the server first, then in the cache with the flags the server reports.
 func (s *Syncer) StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error {
-	if len(uids) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
-	defer cancel()
-	c, _, err := s.selectForWrite(ctx, accountID, mailboxID)
-	if err != nil {
-		return err
-	}
-	defer s.release(accountID, c)
+	return s.write(ctx, accountID, mailboxID, uids, func(ctx context.Context, c *conn) error {
+		return s.storeFlags(ctx, c, accountID, mailboxID, uids, flags, add)
+	})
+}
+
+func (s *Syncer) storeFlags(ctx context.Context, c *conn, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error {
 	op := imap.StoreFlagsDel
 	if add {
 		op = imap.StoreFlagsAdd
@@ -88,34 +84,38 @@ func (s *Syncer) StoreFlags(ctx context.Context, accountID, mailboxID int64, uid
 // (MOVE, or COPY + delete where MOVE is missing), then out of the cache of
 // the source folder. The destination learns of them at its next sync.
 func (s *Syncer) Move(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, dest string) error {
-	if len(uids) == 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
-	defer cancel()
-	c, _, err := s.selectForWrite(ctx, accountID, mailboxID)
-	if err != nil {
-		return err
-	}
-	defer s.release(accountID, c)
-	set := uidSet(uids)
-	if c.caps.Has(imap.CapMove) || c.caps.Has(imap.CapIMAP4rev2) {
-		if _, err := c.c.Move(set, dest).Wait(); err != nil {
-			return s.writeErr(ctx, fmt.Sprintf("move to %q", dest), err)
+	return s.write(ctx, accountID, mailboxID, uids, func(ctx context.Context, c *conn) error {
+		set := uidSet(uids)
+		if c.caps.Has(imap.CapMove) || c.caps.Has(imap.CapIMAP4rev2) {
+			if _, err := c.c.Move(set, dest).Wait(); err != nil {
+				return s.writeErr(ctx, fmt.Sprintf("move to %q", dest), err)
+			}
+		} else {
+			if _, err := c.c.Copy(set, dest).Wait(); err != nil {
+				return s.writeErr(ctx, fmt.Sprintf("copy to %q", dest), err)
+			}
+			if err := s.expunge(ctx, c, set); err != nil {
+				return err
+			}
 		}
-	} else {
-		if _, err := c.c.Copy(set, dest).Wait(); err != nil {
-			return s.writeErr(ctx, fmt.Sprintf("copy to %q", dest), err)
-		}
-		if err := s.expunge(ctx, c, set); err != nil {
-			return err
-		}
-	}
-	return s.store.DeleteMessages(context.WithoutCancel(ctx), accountID, mailboxID, uids)
+		return s.store.DeleteMessages(context.WithoutCancel(ctx), accountID, mailboxID, uids)
+	})
 }
 
 // Expunge deletes messages for good: on the server first, then in the cache.
 func (s *Syncer) Expunge(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error {
+	return s.write(ctx, accountID, mailboxID, uids, func(ctx context.Context, c *conn) error {
+		if err := s.expunge(ctx, c, uidSet(uids)); err != nil {
+			return err
+		}
+		return s.store.DeleteMessages(context.WithoutCancel(ctx), accountID, mailboxID, uids)
+	})
+}
+
+// write runs f on a warm connection with the folder selected read-write and
+// checked against the cache's UIDVALIDITY, under a deadline of a few
+// commands. Nothing to change is not an error.
+func (s *Syncer) write(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, f func(context.Context, *conn) error) error {
 	if len(uids) == 0 {
 		return nil
 	}
@@ -126,10 +126,7 @@ func (s *Syncer) Expunge(ctx context.Context, accountID, mailboxID int64, uids [
 		return err
 	}
 	defer s.release(accountID, c)
-	if err := s.expunge(ctx, c, uidSet(uids)); err != nil {
-		return err
-	}
-	return s.store.DeleteMessages(context.WithoutCancel(ctx), accountID, mailboxID, uids)
+	return f(ctx, c)
 }
 
 // expunge marks messages \Deleted and removes exactly them (UID EXPUNGE with

@@ -175,6 +175,25 @@ func (w *worker) stop(t *testing.T, sig syscall.Signal) error {
 	}
 }
 
+// waitAllDone waits until every job is done and returns how many each
+// worker (by id) ran.
+func (c *cluster) waitAllDone(acc mailaccess.Account, ids []int64) map[string]int {
+	c.t.Helper()
+	ranBy := map[string]int{}
+	c.waitFor(fmt.Sprintf("all %d syncs", len(ids)), func() bool {
+		clear(ranBy)
+		for _, id := range ids {
+			j := c.job(acc, id)
+			if j.State != mailaccess.JobDone {
+				return false
+			}
+			ranBy[j.LeaseOwner]++
+		}
+		return true
+	})
+	return ranBy
+}
+
 // waitFor polls cond until it holds or a deadline passes.
 func (c *cluster) waitFor(what string, cond func() bool) {
 	c.t.Helper()
@@ -301,18 +320,7 @@ func TestWorkersShareJobsByCapacity(t *testing.T) {
 		}
 		ids = append(ids, tk.Job.ID)
 	}
-	ranBy := map[string]int{}
-	c.waitFor("all 40 syncs", func() bool {
-		clear(ranBy)
-		for _, id := range ids {
-			j := c.job(acc, id)
-			if j.State != mailaccess.JobDone {
-				return false
-			}
-			ranBy[j.LeaseOwner]++
-		}
-		return true
-	})
+	ranBy := c.waitAllDone(acc, ids)
 	workers, _ := c.app.store.Workers(context.Background())
 	byName := map[string]int{}
 	for _, w := range workers {
@@ -337,18 +345,7 @@ func TestTwoEqualWorkersTakeAFairShare(t *testing.T) {
 	for _, f := range folders {
 		ids = append(ids, c.dispatch(acc, f).Job.ID)
 	}
-	ranBy := map[string]int{}
-	c.waitFor("all 40 syncs", func() bool {
-		clear(ranBy)
-		for _, id := range ids {
-			j := c.job(acc, id)
-			if j.State != mailaccess.JobDone {
-				return false
-			}
-			ranBy[j.LeaseOwner]++
-		}
-		return true
-	})
+	ranBy := c.waitAllDone(acc, ids)
 	t.Logf("jobs run by worker id: %v", ranBy)
 	if len(ranBy) != 2 {
 		t.Fatalf("jobs ran on %d workers, want 2: %v", len(ranBy), ranBy)
