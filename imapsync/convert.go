@@ -33,7 +33,6 @@ const (
 
 // previewPart says where a message's main text is and how to decode it.
 type previewPart struct {
-	index    int   // position in the batch
 	path     []int // IMAP section path
 	html     bool
 	encoding string
@@ -149,7 +148,7 @@ func nthPart(data []byte, boundary string, n int) ([]byte, bool) {
 		} else {
 			body = body[1:]
 		}
-	} else if end := bytes.Index(body, []byte("\n\r\n")); end >= 0 && (bytes.Index(body, []byte("\n\n")) < 0 || end < bytes.Index(body, []byte("\n\n"))) {
+	} else if end := bytes.Index(body, []byte("\n\r\n")); end >= 0 && (!bytes.Contains(body, []byte("\n\n")) || end < bytes.Index(body, []byte("\n\n"))) {
 		body = body[end+3:]
 	} else if end := bytes.Index(body, []byte("\n\n")); end >= 0 {
 		body = body[end+2:]

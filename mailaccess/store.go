@@ -66,7 +66,7 @@ func ParseURL(raw string) (Dialect, string, error) {
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 		return SQLite, dsn, nil
 	}
-	return "", "", fmt.Errorf("database url %q: must start with postgres:// or sqlite:", redactURL(raw))
+	return "", "", fmt.Errorf("database url %q: must start with %q or %q", redactURL(raw), "postgres://", "sqlite:")
 }
 
 func redactURL(raw string) string {
@@ -223,13 +223,6 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
-}
-
-// insertID runs an INSERT … RETURNING id, which both dialects support.
-func (s *Store) insertID(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) (int64, error) {
-	var id int64
-	err := sqlx.GetContext(ctx, q, &id, s.db.Rebind(query+" RETURNING id"), args...)
-	return id, err
 }
 
 // Analyze refreshes the query planner's statistics of the messages table

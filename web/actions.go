@@ -98,14 +98,8 @@ func (s *Server) delete(ctx context.Context, accountID, mailboxID int64, uids []
 func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	acc := accountFrom(ctx)
-	id, ok := pathID(r)
+	mb, ok := s.loadMailbox(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	mb, err := s.store.Mailbox(ctx, acc.ID, id)
-	if err != nil {
-		s.storeError(w, r, err, "folder")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -130,6 +124,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/mailbox/%d", mb.ID), http.StatusSeeOther)
 		return
 	}
+	var err error
 	switch action := r.PostFormValue("action"); action {
 	case "read", "unread":
 		err = s.mail.StoreFlags(ctx, acc.ID, mb.ID, uids, []string{`\Seen`}, action == "read")

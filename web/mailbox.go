@@ -203,18 +203,28 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "mailbox", v)
 }
 
+// loadMailbox reads the {id} folder of the session's account, answering 404
+// itself when it is not there.
+func (s *Server) loadMailbox(w http.ResponseWriter, r *http.Request) (mailaccess.Mailbox, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return mailaccess.Mailbox{}, false
+	}
+	mb, err := s.store.Mailbox(r.Context(), accountFrom(r.Context()).ID, id)
+	if err != nil {
+		s.storeError(w, r, err, "folder")
+		return mailaccess.Mailbox{}, false
+	}
+	return mb, true
+}
+
 // syncNow asks for the folder to be synced and goes back to it.
 func (s *Server) syncNow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	acc := accountFrom(ctx)
-	id, ok := pathID(r)
+	mb, ok := s.loadMailbox(w, r)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	mb, err := s.store.Mailbox(ctx, acc.ID, id)
-	if err != nil {
-		s.storeError(w, r, err, "folder")
 		return
 	}
 	if _, err := s.syncs.SyncMailbox(ctx, acc.ID, mb.Name); err != nil {

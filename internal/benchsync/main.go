@@ -191,7 +191,6 @@ type row struct {
 	wall  time.Duration
 	rss   int64 // KiB
 	msgs  int
-	note  string
 }
 
 // measure runs one client process and returns its wall time, its peak
