@@ -45,7 +45,7 @@ const checkChunk = 5000
 // nothing. Memory stays bounded: flags are streamed and compared in chunks.
 func (s *Syncer) Check(ctx context.Context, accountID int64) (CheckReport, error) {
 	var rep CheckReport
-	ss, err := s.open(ctx, accountID)
+	ss, err := s.open(ctx, accountID, true)
 	if err != nil {
 		return rep, err
 	}

@@ -12,6 +12,8 @@
 //  3. Vanished and new messages. New ones are the server's UIDs above the
 //     checkpoint; when the server's count is the cache's plus the new ones,
 //     nothing vanished (one UID SEARCH of the range above the checkpoint).
+//     The cache's count is the total of the last complete pass while the
+//     checkpoint has not moved since (Mailbox.CountedUID), else counted.
 //     Otherwise the server's whole UID set (ESEARCH compact ranges) is
 //     compared with the cache by ranges. A final count check falls back to a
 //     UID-by-UID comparison if the cache still differs.
@@ -20,7 +22,9 @@
 //  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
 //     BODYSTRUCTURE, References; the first bytes of the body of the newest
 //     Config.PreviewRecent for previews), stored by a writer goroutine in
-//     batches of Config.BatchSize, each batch with its checkpoint.
+//     batches of Config.BatchSize, each batch with its checkpoint. Batches
+//     that wait for the writer are committed together (group commit); the
+//     first batch always goes alone.
 //  6. UIDNEXT and HIGHESTMODSEQ recorded, only now that every change is in.
 //
 // Invariants:
@@ -42,9 +46,11 @@
 //     a server that stops answering fails the pass instead of hanging it;
 //   - passwords are never logged.
 //
-// Connections: a sync pass opens its own connection and closes it at its
-// end; the short calls (FetchBody, StoreFlags, Move, Expunge, SearchServer)
-// reuse warm logged-in connections, at most two idle per account.
+// Connections: the account's warm logged-in connections (at most two idle)
+// serve SyncMailbox passes and the short calls (FetchBody, StoreFlags, Move,
+// Expunge, SearchServer); a pass gives its connection back with its folder
+// closed. Passes that LIST (SyncAccount, SyncFolders, Check) log in afresh,
+// because a long-lived Dovecot session can list a folder that is gone.
 //
 // Limits: two processes
 // syncing one folder at once stay correct (upserts, monotonic checkpoints)

@@ -272,6 +272,7 @@ type cutProxy struct {
 	cutAfter int64
 	cut      atomic.Bool // a connection was cut
 	down     atomic.Bool
+	accepted atomic.Int64 // connections accepted
 }
 
 func startCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
@@ -292,6 +293,7 @@ func startCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
 				client.Close()
 				continue
 			}
+			p.accepted.Add(1)
 			go p.serve(client)
 		}
 	}()
@@ -406,21 +408,29 @@ func TestConnectionCutMidBatch(t *testing.T) {
 	}
 }
 
+// cancelledPass syncs a folder and cancels the pass once 7 new messages
+// are stored.
+func (fx *fixture) cancelledPass(mailbox string) {
+	fx.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, mailbox, func(done, total int) {
+		if done >= 7 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		fx.t.Fatalf("cancelled pass: %v, want context.Canceled", err)
+	}
+}
+
 func TestCancelledSyncResumes(t *testing.T) {
 	forEachSetup(t, func(t *testing.T, fx *fixture) {
 		c := fx.client()
 		for i := 1; i <= 40; i++ {
 			appendMessage(t, c, "INBOX", simpleMessage(i))
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		_, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", func(done, total int) {
-			if done >= 7 {
-				cancel()
-			}
-		})
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("cancelled sync: %v, want context.Canceled", err)
-		}
+		fx.cancelledPass("INBOX")
 		stored := fx.cachedUIDs("INBOX")
 		if len(stored) == 40 {
 			t.Fatal("the cancelled sync finished anyway")
@@ -428,6 +438,86 @@ func TestCancelledSyncResumes(t *testing.T) {
 		res := fx.sync("INBOX")
 		if res.Added != 40-len(stored) {
 			t.Fatalf("resumed: %+v, want %d added", res, 40-len(stored))
+		}
+		fx.syncAll()
+		fx.assertNoDrift()
+	})
+}
+
+// TestResyncsReuseTheLoggedInConnection: a worker's passes over the same
+// account share one warm connection (no new handshake and LOGIN per pass),
+// and a connection left by a cancelled pass is not handed to the next one.
+func TestResyncsReuseTheLoggedInConnection(t *testing.T) {
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		for i := 1; i <= 30; i++ {
+			appendMessage(t, c, "INBOX", simpleMessage(i))
+		}
+		proxy := startCutProxy(t, fx.server.Addr, 1<<62)
+		syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
+			return fx.user, fx.server.Password, nil
+		}, nil)
+		ctx := context.Background()
+		var first int64
+		for i := range 4 {
+			res, err := syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 && res.Added != 30 || i > 0 && res.Added+res.Updated+res.Vanished != 0 {
+				t.Fatalf("pass %d: %+v", i, res)
+			}
+			if i == 0 {
+				first = proxy.accepted.Load()
+			}
+		}
+		if n := proxy.accepted.Load() - first; n != 0 {
+			t.Fatalf("three resyncs after the first pass opened %d new connections, want 0", n)
+		}
+		appendMessage(t, c, "INBOX", simpleMessage(31))
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := syncer.SyncMailbox(cctx, fx.account.ID, "INBOX", nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled pass: %v", err)
+		}
+		res, err := syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+		if err != nil || res.Added != 1 {
+			t.Fatalf("pass after a cancelled one: %+v, %v", res, err)
+		}
+		fx.syncAll()
+		fx.assertNoDrift()
+	})
+}
+
+// TestCutPassThenExpungesIsExact: a pass cut after storing some new
+// messages moves the checkpoint without recounting the folder; when as many
+// older messages are then expunged elsewhere as the cut pass stored, the
+// server's count alone would look unchanged. The next pass must still find
+// the vanished ones.
+func TestCutPassThenExpungesIsExact(t *testing.T) {
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		for i := 1; i <= 20; i++ {
+			appendMessage(t, c, "INBOX", simpleMessage(i))
+		}
+		fx.sync("INBOX")
+		for i := 21; i <= 60; i++ {
+			appendMessage(t, c, "INBOX", simpleMessage(i))
+		}
+		fx.cancelledPass("INBOX")
+		stored := len(fx.cachedUIDs("INBOX")) - 20
+		if stored <= 0 || stored >= 20 {
+			t.Fatalf("the cut pass stored %d new messages, want between 1 and 19", stored)
+		}
+		selectBox(t, c, "INBOX")
+		var gone []imap.UID
+		for i := 1; i <= stored; i++ {
+			gone = append(gone, imap.UID(i))
+		}
+		expunge(t, c, gone...)
+		res := fx.sync("INBOX")
+		if res.Vanished != stored || res.Added != 40-stored {
+			t.Fatalf("%+v, want %d vanished and %d added", res, stored, 40-stored)
 		}
 		fx.syncAll()
 		fx.assertNoDrift()

@@ -15,7 +15,11 @@ import (
 
 // batchMaxBytes bounds the cached size of one batch (strings and
 // structures), whatever Config.BatchSize says.
-const batchMaxBytes = 8 << 20
+const batchMaxBytes = 2 << 20
+
+// writerQueue is how many complete batches may wait for the writer; the
+// writer commits all that wait in one transaction.
+const writerQueue = 16
 
 // fallbackRawBytes is how much of a message is fetched for parsing it
 // locally when the server or go-imap cannot deliver its summary.
@@ -38,7 +42,13 @@ type batch struct {
 // could be fetched. It returns how many messages were stored.
 func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []mailaccess.UID, progress Progress) (int, error) {
 	s := ss.s
-	batches := make(chan batch, 1)
+	// Group commit: while the writer commits, the fetcher queues batches;
+	// the writer then takes every queued batch in one transaction. A
+	// transaction's cost is mostly the index pages it rewrites, so when
+	// the database is the slower side the commits grow (up to
+	// writerQueue batches) and the writer catches up, and when the server
+	// is slower each batch is committed as soon as it is complete.
+	batches := make(chan batch, writerQueue)
 	writerDone := make(chan struct{})
 	var (
 		stored   int
@@ -46,15 +56,37 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 	)
 	go func() {
 		defer close(writerDone)
+		var group []mailaccess.Message
 		for b := range batches {
 			if writeErr != nil {
 				continue
 			}
-			if err := s.store.StoreMessages(ctx, m.AccountID, m.ID, b.msgs, b.checkpoint); err != nil {
+			group = append(group[:0], b.msgs...)
+			checkpoint := b.checkpoint
+			// The first batch goes alone, so that a new folder shows its
+			// first messages as soon as they are fetched.
+			n := writerQueue - 1
+			if stored == 0 {
+				n = 0
+			}
+		drain:
+			for range n {
+				select {
+				case more, ok := <-batches:
+					if !ok {
+						break drain
+					}
+					group = append(group, more.msgs...)
+					checkpoint = max(checkpoint, more.checkpoint)
+				default:
+					break drain
+				}
+			}
+			if err := s.store.StoreMessages(ctx, m.AccountID, m.ID, group, checkpoint); err != nil {
 				writeErr = err
 				continue
 			}
-			stored += len(b.msgs)
+			stored += len(group)
 			if progress != nil {
 				progress(stored, len(uids))
 			}

@@ -33,25 +33,41 @@ type session struct {
 	withText   bool             // fetch the first bytes of bodies for previews
 }
 
-func (s *Syncer) open(ctx context.Context, accountID int64) (*session, error) {
-	c, err := s.login(ctx, accountID)
+// open starts a session of the account. Unless fresh, the connection comes
+// from the account's pool of warm connections when one is idle: a worker
+// resyncing a folder that did not change then costs one SELECT instead of a
+// TCP handshake, TLS and LOGIN first. Sessions that LIST folders ask for a
+// fresh one: a Dovecot session that has seen a folder renamed keeps listing
+// it after another client deletes it.
+func (s *Syncer) open(ctx context.Context, accountID int64, fresh bool) (*session, error) {
+	get := s.acquire
+	if fresh {
+		get = s.login
+	}
+	c, err := get(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
 	return &session{s: s, accountID: accountID, c: c, condstore: c.caps.Has(imap.CapCondStore)}, nil
 }
 
-// Close logs out (briefly) and closes the connection.
+// Close gives the connection back to the pool, which closes it when it is
+// broken (a cancelled or failed pass) or enough are idle.
+//
+// A folder still selected is closed first: a connection that keeps a folder
+// open can show a stale folder list (Dovecot lists a selected folder that
+// another client deleted) and would receive that folder's updates.
 func (ss *session) Close() {
 	if ss.c == nil {
 		return
 	}
-	select {
-	case <-ss.c.c.Closed():
-	default:
-		ss.c.c.Logout() // no wait: the connection is closed right after
+	if ss.selected != "" && !ss.broken() {
+		// Read-only (EXAMINE): CLOSE expunges nothing.
+		if err := ss.c.c.UnselectAndExpunge().Wait(); err != nil {
+			ss.c.c.Close()
+		}
 	}
-	ss.c.Close()
+	ss.s.release(ss.accountID, ss.c)
 	ss.c = nil
 }
 

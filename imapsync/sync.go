@@ -63,7 +63,7 @@ const flagChunk = 2000
 func (s *Syncer) SyncFolders(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
 	defer cancel()
-	ss, err := s.open(ctx, accountID)
+	ss, err := s.open(ctx, accountID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func roleOf(name string, attrs []imap.MailboxAttr) mailaccess.Role {
 // unchanged is not even selected. A folder that fails is recorded with its
 // error and the others still sync; the first error is returned.
 func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Progress) ([]MailboxResult, error) {
-	ss, err := s.open(ctx, accountID)
+	ss, err := s.open(ctx, accountID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -301,15 +301,16 @@ func firstOf(a, b error) error {
 
 // SyncMailbox syncs one folder of the account, by name. progress may be nil.
 func (s *Syncer) SyncMailbox(ctx context.Context, accountID int64, name string, progress Progress) (MailboxResult, error) {
-	ss, err := s.open(ctx, accountID)
+	ss, err := s.open(ctx, accountID, false)
 	if err != nil {
 		return MailboxResult{Name: name}, err
 	}
 	defer ss.Close()
 	m, err := s.store.MailboxByName(ctx, accountID, name)
 	if errors.Is(err, mailaccess.ErrNotFound) {
-		// Not listed yet (first login, or created elsewhere): list first.
-		if _, _, err := ss.syncFolders(ctx); err != nil {
+		// Not listed yet (first login, or created elsewhere): list first,
+		// on a fresh connection (see open).
+		if _, err := s.SyncFolders(ctx, accountID); err != nil {
 			return MailboxResult{Name: name}, err
 		}
 		m, err = s.store.MailboxByName(ctx, accountID, name)
@@ -393,6 +394,8 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		}
 	}
 
+	// The folder's total, known without counting when the set is unchanged.
+	st := mailaccess.MailboxState{UIDNext: mailaccess.UID(sel.UIDNext), Total: m.Total, TotalKnown: sameSet}
 	if !sameSet {
 		// Self-check: the cache must now hold exactly the server's set.
 		// When it does not (a gap left by an older engine, a message
@@ -401,6 +404,7 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		if err != nil {
 			return res, err
 		}
+		st.Total, st.TotalKnown = n, true
 		if n != serverCount {
 			a, v, err := ss.repair(ctx, m)
 			res.Added += a
@@ -408,11 +412,11 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 			if err != nil {
 				return res, err
 			}
+			st.TotalKnown = false // SaveMailboxState counts again
 		}
 	}
 
 	tNew := time.Since(start)
-	st := mailaccess.MailboxState{UIDNext: mailaccess.UID(sel.UIDNext)}
 	if condstore {
 		st.HighestModSeq = mailaccess.ModSeq(sel.HighestModSeq)
 	}
@@ -453,9 +457,14 @@ func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count u
 				added = append(added, mailaccess.UID(u))
 			}
 		}
-		cached, err := s.store.CountMessages(ctx, m.AccountID, m.ID)
-		if err != nil {
-			return nil, 0, 0, err
+		// The cached count up to the checkpoint: the total of the last
+		// complete pass while the checkpoint has not moved since (no
+		// partial pass stored more), else counted.
+		cached := m.Total
+		if m.CountedUID != m.LastUID || m.SyncedAt.IsZero() {
+			if cached, err = s.store.CountMessages(ctx, m.AccountID, m.ID); err != nil {
+				return nil, 0, 0, err
+			}
 		}
 		if int(count) == cached+len(added) {
 			return added, int(count), 0, nil

@@ -10,7 +10,7 @@ import (
 )
 
 const mailboxColumns = `id, account_id, name, delimiter, role, attributes, subscribed, uidvalidity,
-	uidnext, highestmodseq, last_uid, total, unseen, synced_at, sync_error`
+	uidnext, highestmodseq, last_uid, total, counted_uid, unseen, synced_at, sync_error`
 
 // Mailboxes returns the account's folders: special folders first (Inbox,
 // Drafts, Sent, Archive, Junk, Trash), then the others by name.
@@ -130,7 +130,7 @@ func (s *Store) ResetMailbox(ctx context.Context, accountID, id int64, uidvalidi
 			return fmt.Errorf("reset mailbox %d: %w", id, err)
 		}
 		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET uidvalidity = ?, uidnext = 0, highestmodseq = 0,
-			last_uid = 0, total = 0, unseen = 0 WHERE account_id = ? AND id = ?`), uidvalidity, accountID, id)
+			last_uid = 0, total = 0, counted_uid = 0, unseen = 0 WHERE account_id = ? AND id = ?`), uidvalidity, accountID, id)
 		if err != nil {
 			return fmt.Errorf("reset mailbox %d: %w", id, err)
 		}
@@ -143,17 +143,29 @@ type MailboxState struct {
 	UIDNext       UID
 	HighestModSeq ModSeq // 0 when the server has no CONDSTORE
 	SyncError     string // "" when the pass succeeded
+	// Total is the folder's cached message count when TotalKnown: the
+	// pass has just counted it, or proved that the set did not change.
+	// Otherwise SaveMailboxState counts.
+	Total      int
+	TotalKnown bool
 }
 
-// SaveMailboxState records the result of a sync pass and recounts the
-// folder's totals from the cache. HighestModSeq must only be passed once
-// every change it covers has been stored.
+// SaveMailboxState records the result of a complete sync pass: the folder's
+// total (st.Total if known, else counted from the cache), its unread count, and the
+// checkpoint at which the total holds (counted_uid). HighestModSeq must only
+// be passed once every change it covers has been stored.
 func (s *Store) SaveMailboxState(ctx context.Context, accountID, id int64, st MailboxState) error {
+	total := `(SELECT COUNT(*) FROM messages WHERE mailbox_id = ?)`
+	args := []any{st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id}
+	if st.TotalKnown {
+		total = `?`
+		args[len(args)-1] = st.Total
+	}
+	args = append(args, id, accountID, id)
 	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET uidnext = ?, highestmodseq = ?, sync_error = ?, synced_at = ?,
-		total = (SELECT COUNT(*) FROM messages WHERE mailbox_id = ?),
+		total = `+total+`, counted_uid = last_uid,
 		unseen = (SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND NOT seen)
-		WHERE account_id = ? AND id = ?`),
-		st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id, id, accountID, id)
+		WHERE account_id = ? AND id = ?`), args...)
 	if err != nil {
 		return fmt.Errorf("save mailbox %d state: %w", id, err)
 	}

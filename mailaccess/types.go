@@ -124,9 +124,13 @@ type Mailbox struct {
 	HighestModSeq ModSeq      `db:"highestmodseq"`
 	LastUID       UID         `db:"last_uid"`
 	Total         int         `db:"total"`
-	Unseen        int         `db:"unseen"`
-	SyncedAt      Time        `db:"synced_at"`
-	SyncError     string      `db:"sync_error"`
+	// CountedUID is LastUID as it was when Total was last counted at the
+	// end of a complete sync pass; while the two are equal, Total is the
+	// number of the server's messages up to LastUID as of that pass.
+	CountedUID UID    `db:"counted_uid"`
+	Unseen     int    `db:"unseen"`
+	SyncedAt   Time   `db:"synced_at"`
+	SyncError  string `db:"sync_error"`
 }
 
 // NoSelect reports whether the folder cannot hold messages (\Noselect, \NonExistent).

@@ -228,7 +228,14 @@ func (c *cluster) job(acc mailaccess.Account, id int64) mailaccess.Job {
 // (much faster than APPEND for big folders).
 func (c *cluster) seedMaildir(user string, n int) {
 	c.t.Helper()
-	dir := c.server.MaildirOf(user)
+	c.seedFolder(user, "", n)
+}
+
+// seedFolder writes n messages straight into a folder's Maildir ("" for
+// INBOX).
+func (c *cluster) seedFolder(user, folder string, n int) {
+	c.t.Helper()
+	dir := filepath.Join(c.server.MaildirOf(user), folder)
 	for _, sub := range []string{"cur", "new", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
 			c.t.Fatal(err)
@@ -310,6 +317,11 @@ func TestWorkersShareJobsByCapacity(t *testing.T) {
 	c := newCluster(t, "auto")
 	acc, cl := c.account(c.server.Password)
 	folders := c.createFolders(cl, 40)
+	// Jobs long enough for capacity to matter: with one message a folder
+	// sync is over before the other worker wakes up.
+	for _, f := range folders {
+		c.seedFolder(acc.Username, f, 300)
+	}
 	c.startWorker("big", 4)
 	c.startWorker("small", 1)
 	var ids []int64
