@@ -3,11 +3,15 @@
 -- still equals it, the sync engine can prove from the total and the new
 -- UIDs alone that nothing vanished, without counting the folder's messages.
 ALTER TABLE mailboxes ADD COLUMN counted_uid BIGINT NOT NULL DEFAULT 0;
--- messages (account_id, message_id) serves lookups by account: the
--- account-only index was redundant, cost every insert, and made SQLite
--- scan a whole account for a DELETE ... uid IN (...) of one folder.
+-- Two indexes no query needs: by account alone (searches go through the
+-- full-text index, folder queries through (mailbox_id, ...)) and by
+-- Message-ID. Each cost every insert and delete about one page write, and
+-- SQLite chose the account one for a DELETE ... uid IN (...) of one folder,
+-- scanning the whole account.
 DROP INDEX messages_account;
+DROP INDEX messages_msgid;
 
 -- +goose Down
+CREATE INDEX messages_msgid ON messages (account_id, message_id);
 CREATE INDEX messages_account ON messages (account_id);
 ALTER TABLE mailboxes DROP COLUMN counted_uid;
