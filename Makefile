@@ -23,7 +23,7 @@ build: ## build bin/mailaccess
 	$(GO) build -o bin/mailaccess ./cmd/mailaccess
 
 .PHONY: bench
-bench: ## Go benchmarks against the throwaway servers (not part of make test)
+bench: ## Go benchmarks against the throwaway servers (not part of make test; MAILACCESS_BENCH_MESSAGES sizes the resync benchmark, default 100000)
 	$(GO) run ./internal/harness -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
 N ?= 10000
