@@ -3,7 +3,6 @@ package imapsync
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -60,9 +59,9 @@ func (s *Syncer) FetchBody(ctx context.Context, accountID, messageID int64) ([]b
 			}
 			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && !found {
 				found = true
-				raw, err = io.ReadAll(io.LimitReader(body.Literal, s.cfg.BodyMaxBytes))
+				raw, err = readLiteral(body.Literal, s.cfg.BodyMaxBytes)
 				if err != nil {
-					cmd.Close()
+					c.abandon() // see collect: the command must be left alone
 					return nil, false, s.connErr(ctx, "fetch body", err)
 				}
 			}

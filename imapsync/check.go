@@ -138,9 +138,8 @@ func (ss *session) checkMailbox(ctx context.Context, m mailaccess.Mailbox, rep *
 			if msg == nil {
 				break
 			}
-			buf, err := msg.Collect()
+			buf, err := ss.c.collect(msg)
 			if err != nil {
-				cmd.Close()
 				return s.connErr(ctx, "fetch flags", err)
 			}
 			uid := mailaccess.UID(buf.UID)

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -81,14 +82,26 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 // so a read is pending whenever the connection is open: a connection left
 // idle for longer than timeout breaks too, which is harmless here because
 // the engine's connections live only as long as one call.
+//
+// A failed read fails every later one: after a literal could not be read to
+// its end (see collect), go-imap's reader must not go on reading the stream
+// from the middle of a message.
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
+	readErr atomic.Pointer[error]
 }
 
 func (d *deadlineConn) Read(p []byte) (int, error) {
+	if err := d.readErr.Load(); err != nil {
+		return 0, *err
+	}
 	d.Conn.SetReadDeadline(time.Now().Add(d.timeout))
-	return d.Conn.Read(p)
+	n, err := d.Conn.Read(p)
+	if err != nil {
+		d.readErr.CompareAndSwap(nil, &err)
+	}
+	return n, err
 }
 
 func (d *deadlineConn) Write(p []byte) (int, error) {
@@ -100,8 +113,27 @@ func (d *deadlineConn) Write(p []byte) (int, error) {
 // opened it and closed by it.
 type conn struct {
 	c    *imapclient.Client
+	nc   net.Conn // under c
 	caps imap.CapSet
 	stop func() bool
+	dead atomic.Bool // abandoned
+}
+
+// abandon closes a connection in the middle of a command that must not be
+// touched again (see collect), without waiting for go-imap's reader.
+func (c *conn) abandon() {
+	c.dead.Store(true)
+	c.nc.Close()
+}
+
+// collect reads one message of a FETCH response; when that fails the
+// connection is abandoned, and the caller must leave the command alone.
+func (c *conn) collect(data *imapclient.FetchMessageData) (*imapclient.FetchMessageBuffer, error) {
+	buf, err := collect(data)
+	if err != nil {
+		c.abandon()
+	}
+	return buf, err
 }
 
 func (c *conn) Close() error {
@@ -146,7 +178,7 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 		raw.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
 	}
-	cn := &conn{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	cn := &conn{c: c, nc: nc, stop: context.AfterFunc(ctx, func() { c.Close() })}
 	if err := c.WaitGreeting(); err != nil {
 		cn.Close()
 		return nil, s.connErr(ctx, "greeting", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -288,7 +289,7 @@ func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit 
 		if data == nil {
 			break
 		}
-		buf, err := data.Collect()
+		buf, err := ss.c.collect(data)
 		if err != nil {
 			return got, ss.s.connErr(ctx, "fetch messages", err)
 		}
@@ -328,12 +329,11 @@ func (ss *session) fallbackFetch(ctx context.Context, uid mailaccess.UID) (maila
 		{UID: true, Flags: true},
 	}
 	for _, opts := range attempts {
-		bufs, err := ss.c.c.Fetch(set, opts).Collect()
+		b, err := ss.fetchOne(set, opts)
 		if err == nil {
-			if len(bufs) == 0 {
+			if b == nil {
 				return mailaccess.Message{}, false, nil
 			}
-			b := bufs[0]
 			var raw []byte
 			for _, sec := range b.BodySection {
 				raw = sec.Bytes
@@ -352,4 +352,24 @@ func (ss *session) fallbackFetch(ctx context.Context, uid mailaccess.UID) (maila
 	}
 	ss.s.log.Warn("message cannot be fetched; stored as a placeholder", "account", ss.accountID, "mailbox", ss.selected, "uid", uid)
 	return messageFromRaw(uid, nil, nil, time.Time{}, 0), true, nil
+}
+
+// fetchOne fetches one message; nil when the server sent none.
+func (ss *session) fetchOne(set imap.UIDSet, opts *imap.FetchOptions) (*imapclient.FetchMessageBuffer, error) {
+	cmd := ss.c.c.Fetch(set, opts)
+	var first *imapclient.FetchMessageBuffer
+	for {
+		data := cmd.Next()
+		if data == nil {
+			break
+		}
+		buf, err := ss.c.collect(data)
+		if err != nil {
+			return nil, err // the command is abandoned with its connection
+		}
+		if first == nil {
+			first = buf
+		}
+	}
+	return first, cmd.Close()
 }

@@ -65,6 +65,9 @@ func (s *Syncer) release(accountID int64, c *conn) {
 }
 
 func isClosed(c *conn) bool {
+	if c.dead.Load() {
+		return true
+	}
 	select {
 	case <-c.c.Closed():
 		return true

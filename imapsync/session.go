@@ -73,12 +73,7 @@ func (ss *session) Close() {
 
 // broken reports whether the connection is closed.
 func (ss *session) broken() bool {
-	select {
-	case <-ss.c.c.Closed():
-		return true
-	default:
-		return false
-	}
+	return isClosed(ss.c)
 }
 
 // selectMailbox selects a folder read-only, with CONDSTORE where offered.

@@ -640,7 +640,7 @@ func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstor
 		if msg == nil {
 			break
 		}
-		buf, err := msg.Collect()
+		buf, err := ss.c.collect(msg)
 		if err != nil {
 			return 0, s.connErr(ctx, "fetch flags", err)
 		}
