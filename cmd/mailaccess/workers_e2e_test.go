@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -132,9 +133,12 @@ type worker struct {
 	done chan error
 }
 
-func (c *cluster) startWorker(name string, capacity int) *worker {
+// startWorker starts a worker process; env (KEY=value) adds to its
+// environment, e.g. to override a setting of the config file.
+func (c *cluster) startWorker(name string, capacity int, env ...string) *worker {
 	c.t.Helper()
 	cmd := exec.Command(binary(c.t), "worker", "-config", c.file, "-name", name, "-capacity", fmt.Sprint(capacity))
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout = testWriter{c.t}
 	cmd.Stderr = io.Discard
 	if testing.Verbose() {
@@ -524,23 +528,99 @@ func TestBrowserShowsSyncProgressThenTheList(t *testing.T) {
 	c := newCluster(t, "auto")
 	acc, _ := c.account(c.server.Password)
 	c.seedMaildir(acc.Username, 3000)
-	c.startWorker("w", 1)
+	// The worker reaches Dovecot through a gate that holds the server's
+	// answers once a part of the folder has gone through, so that the sync
+	// is still running, with part of it stored, while the page is looked at.
+	gate := startGate(t, c.server.Addr, 400<<10)
+	c.startWorker("w", 1, "MAILACCESS_IMAP_ADDRESS="+gate.Addr(), "MAILACCESS_IMAP_TIMEOUT=10m")
 	base := c.serveWeb()
 	ctx := browser(t)
 	run1(t, ctx, loginActions(base, acc.Username, c.server.Password),
 		chromedp.WaitVisible("[data-sync-job]", chromedp.ByQuery))
+	var shown bool
 	var value, max float64
-	run1(t, ctx, chromedp.WaitVisible("[data-sync-job] progress", chromedp.ByQuery),
+	var text string
+	run1(t, ctx,
+		chromedp.Poll(`(() => { const p = document.querySelector('[data-sync-job] progress'); return p && !p.hidden && p.value > 0; })()`, &shown),
 		chromedp.Evaluate(`document.querySelector('[data-sync-job] progress').value`, &value),
-		chromedp.Evaluate(`document.querySelector('[data-sync-job] progress').max`, &max))
-	t.Logf("progress bar at %v of %v", value, max)
-	if max != 3000 {
-		t.Fatalf("progress bar max %v, want 3000 new messages", max)
+		chromedp.Evaluate(`document.querySelector('[data-sync-job] progress').max`, &max),
+		chromedp.Text("[data-sync-job] .sync-text", &text, chromedp.ByQuery))
+	t.Logf("progress bar at %v of %v: %q", value, max, text)
+	if max != 3000 || value <= 0 || value >= 3000 {
+		t.Fatalf("progress bar at %v of %v, want part of 3000 new messages", value, max)
+	}
+	if want := fmt.Sprintf("%v of 3000 new messages", value); !strings.Contains(text, want) {
+		t.Fatalf("progress text %q, want it to say %q", text, want)
 	}
 	// When the sync is done the page shows the list by itself.
+	gate.open()
 	var subjects []string
 	run1(t, ctx, chromedp.WaitVisible("table.messages", chromedp.ByQuery), texts("td.subject a", &subjects))
 	if len(subjects) != 50 || subjects[0] != "Bulk message 3000" {
 		t.Fatalf("list after the sync: %d rows, first %q", len(subjects), first(subjects))
+	}
+}
+
+// gate forwards TCP connections to a server and, once holdAfter bytes of
+// answers (all connections together) have gone through, holds the answers
+// until it is opened.
+type gate struct {
+	ln        net.Listener
+	target    string
+	holdAfter int64
+	passed    atomic.Int64
+	opened    chan struct{}
+	once      sync.Once
+}
+
+func startGate(t *testing.T, target string, holdAfter int64) *gate {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{ln: ln, target: target, holdAfter: holdAfter, opened: make(chan struct{})}
+	t.Cleanup(func() { g.open(); ln.Close() })
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go g.serve(client)
+		}
+	}()
+	return g
+}
+
+func (g *gate) Addr() string { return g.ln.Addr().String() }
+
+func (g *gate) open() { g.once.Do(func() { close(g.opened) }) }
+
+func (g *gate) serve(client net.Conn) {
+	defer client.Close()
+	server, err := net.Dial("tcp", g.target)
+	if err != nil {
+		return
+	}
+	defer server.Close()
+	go func() {
+		io.Copy(server, client)
+		server.Close()
+	}()
+	buf := make([]byte, 4096)
+	for {
+		k, err := server.Read(buf)
+		if k > 0 {
+			if g.passed.Add(int64(k)) > g.holdAfter {
+				<-g.opened
+			}
+			if _, err := client.Write(buf[:k]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }
