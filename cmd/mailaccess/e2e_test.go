@@ -95,11 +95,8 @@ func browser(t *testing.T) context.Context {
 	t.Helper()
 	// Not t.TempDir: Chromium's helper processes may still write to the
 	// profile for a moment after the browser exits, which would fail the test
-	// in its cleanup. The profile is removed on a best-effort basis.
-	profile, err := os.MkdirTemp("", "mailaccess-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// in its cleanup. Chromium's own temporary files go there too.
+	profile := testenv.ScratchDir(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(testenv.Chromium(t)),
 		chromedp.NoSandbox,
@@ -113,6 +110,7 @@ func browser(t *testing.T) context.Context {
 		// No host name resolves: a request for a remote host cannot leave the machine.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.UserDataDir(profile),
+		chromedp.Env("TMPDIR="+profile),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -121,7 +119,6 @@ func browser(t *testing.T) context.Context {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
-		os.RemoveAll(profile)
 	})
 	return ctx
 }

@@ -37,11 +37,7 @@ var (
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mailaccess-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
+		dir := testenv.ScratchDir(t)
 		binPath = filepath.Join(dir, "mailaccess")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {

@@ -365,3 +365,18 @@ func uniqueName(t testing.TB, prefix string, maxLen int) string {
 	}
 	return b.String() + suffix
 }
+
+// ScratchDir returns a new directory that lives until every test of the
+// binary has run (TestMain's cleanup removes it): for files that outlive the
+// test that made them, or that processes it started may still write for a
+// moment after it ended (a built binary, a browser's profile).
+func ScratchDir(t testing.TB) string {
+	t.Helper()
+	lazily.mu.Lock()
+	defer lazily.mu.Unlock()
+	dir, err := os.MkdirTemp(lazyDir(t), "scratch-")
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return dir
+}
