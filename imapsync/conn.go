@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"mime"
 	"net"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -58,11 +60,12 @@ type Credentials func(ctx context.Context, accountID int64) (username, password 
 
 // Syncer syncs accounts' mailboxes from the IMAP server into the store.
 type Syncer struct {
-	pool  pool // warm connections of the short calls
-	cfg   Config
-	store Store
-	creds Credentials
-	log   *slog.Logger
+	pool   pool   // warm connections of the short calls
+	bodies bodies // message bodies being fetched, and prefetches
+	cfg    Config
+	store  Store
+	creds  Credentials
+	log    *slog.Logger
 }
 
 // New returns a Syncer. Zero fields of cfg take their defaults.
@@ -81,28 +84,58 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 // so a read is pending whenever the connection is open: a connection left
 // idle for longer than timeout breaks too, which is harmless here because
 // the engine's connections live only as long as one call.
+//
+// interrupt makes the pending and every later read and write fail at once:
+// that is how a call's context ends a connection. Closing the client from
+// another goroutine instead would release go-imap's reader while the caller
+// is still reading a literal from the same buffer (a data race); failing
+// the read leaves the close to the call itself, once it stopped reading.
 type deadlineConn struct {
 	net.Conn
-	timeout time.Duration
+	timeout     time.Duration
+	interrupted atomic.Bool
 }
 
 func (d *deadlineConn) Read(p []byte) (int, error) {
+	if d.interrupted.Load() {
+		return 0, os.ErrDeadlineExceeded
+	}
 	d.Conn.SetReadDeadline(time.Now().Add(d.timeout))
+	if d.interrupted.Load() { // interrupt ran between the check and the deadline
+		return 0, os.ErrDeadlineExceeded
+	}
 	return d.Conn.Read(p)
 }
 
 func (d *deadlineConn) Write(p []byte) (int, error) {
+	if d.interrupted.Load() {
+		return 0, os.ErrDeadlineExceeded
+	}
 	d.Conn.SetWriteDeadline(time.Now().Add(d.timeout))
 	return d.Conn.Write(p)
+}
+
+func (d *deadlineConn) interrupt() {
+	d.interrupted.Store(true)
+	d.Conn.SetDeadline(time.Now())
 }
 
 // conn is one logged-in IMAP connection. It is owned by the call that
 // opened it and closed by it.
 type conn struct {
 	c    *imapclient.Client
+	raw  *deadlineConn
 	caps imap.CapSet
 	stop func() bool
+	sel  selection // the folder selected by acquireIn, while in the pool
+	// selNext is the folder's UIDNEXT when acquireIn selected it: a
+	// message with a UID from there on may not be visible yet.
+	selNext mailaccess.UID
 }
+
+// interrupt fails the connection's pending and later reads and writes (see
+// deadlineConn); whoever holds the connection then closes it.
+func (c *conn) interrupt() { c.raw.interrupt() }
 
 func (c *conn) Close() error {
 	c.stop()
@@ -113,13 +146,20 @@ func (c *conn) Close() error {
 // makes any pending command fail: go-imap takes no context, so ctx is bridged
 // by closing the connection.
 func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, error) {
+	return s.dialWith(ctx, username, password, nil)
+}
+
+// dialWith is dial with a handler of the server's unilateral data (nil for
+// go-imap's default).
+func (s *Syncer) dialWith(ctx context.Context, username, password string, unilateral *imapclient.UnilateralDataHandler) (*conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	host, _, _ := net.SplitHostPort(s.cfg.Address)
 	opts := &imapclient.Options{
-		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
-		TLSConfig:   &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
+		WordDecoder:           &mime.WordDecoder{CharsetReader: charset.Reader},
+		TLSConfig:             &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
+		UnilateralDataHandler: unilateral,
 	}
 	dialer := &net.Dialer{Timeout: s.cfg.Timeout}
 	raw, err := dialer.DialContext(ctx, "tcp", s.cfg.Address)
@@ -132,7 +172,8 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 	// Every read and write has its own deadline: a server that stops
 	// answering in the middle of a command breaks the connection after
 	// Config.Timeout instead of hanging the sync.
-	nc := net.Conn(&deadlineConn{Conn: raw, timeout: s.cfg.Timeout})
+	dc := &deadlineConn{Conn: raw, timeout: s.cfg.Timeout}
+	nc := net.Conn(dc)
 	var c *imapclient.Client
 	switch s.cfg.TLS {
 	case "none":
@@ -146,7 +187,8 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 		raw.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
 	}
-	cn := &conn{c: c, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	cn := &conn{c: c, raw: dc}
+	cn.stop = context.AfterFunc(ctx, cn.interrupt)
 	if err := c.WaitGreeting(); err != nil {
 		cn.Close()
 		return nil, s.connErr(ctx, "greeting", err)

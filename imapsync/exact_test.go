@@ -496,6 +496,7 @@ func TestResyncsReuseTheLoggedInConnection(t *testing.T) {
 // the vanished ones.
 func TestCutPassThenExpungesIsExact(t *testing.T) {
 	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		ctx := context.Background()
 		c := fx.client()
 		for i := 1; i <= 20; i++ {
 			appendMessage(t, c, "INBOX", simpleMessage(i))
@@ -504,7 +505,18 @@ func TestCutPassThenExpungesIsExact(t *testing.T) {
 		for i := 21; i <= 60; i++ {
 			appendMessage(t, c, "INBOX", simpleMessage(i))
 		}
-		fx.cancelledPass("INBOX")
+		// A pass through a connection cut for good in the middle of the
+		// new messages stores whole batches and stops.
+		proxy := startCutProxy(t, fx.server.Addr, 9000)
+		cut := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
+			if proxy.cut.Load() {
+				proxy.down.Store(true)
+			}
+			return fx.user, fx.server.Password, nil
+		}, nil)
+		if _, err := cut.SyncMailbox(ctx, fx.account.ID, "INBOX", nil); !errors.Is(err, mailaccess.ErrUnreachable) {
+			t.Fatalf("cut pass: %v, want ErrUnreachable", err)
+		}
 		stored := len(fx.cachedUIDs("INBOX")) - 20
 		if stored <= 0 || stored >= 20 {
 			t.Fatalf("the cut pass stored %d new messages, want between 1 and 19", stored)

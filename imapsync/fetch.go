@@ -284,6 +284,9 @@ func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit 
 	cmd := ss.c.c.Fetch(uidSet(uids), ss.summaryOptions())
 	var got []mailaccess.UID
 	for {
+		if err := ctx.Err(); err != nil {
+			return got, fmt.Errorf("fetch messages: %w", err)
+		}
 		data := cmd.Next()
 		if data == nil {
 			break

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -44,7 +45,7 @@ func (s *Syncer) open(ctx context.Context, accountID int64, fresh bool) (*sessio
 	if fresh {
 		get = s.login
 	}
-	c, err := get(ctx, accountID)
+	c, err := get(lingering(ctx), accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func (ss *session) reconnect(ctx context.Context) error {
 		return fmt.Errorf("%w: connection broke %d times in one pass", ErrUnreachable, ss.reconnects-1)
 	}
 	ss.c.Close()
-	c, err := ss.s.login(ctx, ss.accountID)
+	c, err := ss.s.login(lingering(ctx), ss.accountID)
 	if err != nil {
 		return err
 	}
@@ -136,4 +137,19 @@ func (ss *session) recover(ctx context.Context, err error) error {
 		return ss.reconnect(ctx)
 	}
 	return nil
+}
+
+// cancelGrace is how long a session's connection outlives its context: the
+// streaming loops notice the end of ctx between two messages and close the
+// connection themselves. Interrupting it at once could fail a read in the
+// middle of a literal, which go-imap v2 beta.8 answers with a data race
+// between its reader and the literal's discard.
+const cancelGrace = time.Second
+
+// lingering returns a context that ends cancelGrace after ctx, for a
+// session's connection.
+func lingering(ctx context.Context) context.Context {
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	context.AfterFunc(ctx, func() { time.AfterFunc(cancelGrace, cancel) })
+	return lctx
 }

@@ -636,6 +636,10 @@ func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstor
 		return nil
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			ss.c.Close() // the command is still streaming
+			return 0, fmt.Errorf("fetch flags: %w", err)
+		}
 		msg := cmd.Next()
 		if msg == nil {
 			break
