@@ -59,11 +59,12 @@ type Credentials func(ctx context.Context, accountID int64) (username, password 
 
 // Syncer syncs accounts' mailboxes from the IMAP server into the store.
 type Syncer struct {
-	pool  pool // warm connections of the short calls
-	cfg   Config
-	store Store
-	creds Credentials
-	log   *slog.Logger
+	pool   pool   // warm connections of the short calls
+	bodies bodies // message bodies being fetched, and prefetches
+	cfg    Config
+	store  Store
+	creds  Credentials
+	log    *slog.Logger
 }
 
 // New returns a Syncer. Zero fields of cfg take their defaults.
@@ -117,6 +118,10 @@ type conn struct {
 	caps imap.CapSet
 	stop func() bool
 	dead atomic.Bool // abandoned
+	sel  selection   // the folder selected by acquireIn, while in the pool
+	// selNext is the folder's UIDNEXT when acquireIn selected it: a
+	// message with a UID from there on may not be visible yet.
+	selNext mailaccess.UID
 }
 
 // abandon closes a connection in the middle of a command that must not be
@@ -136,6 +141,12 @@ func (c *conn) collect(data *imapclient.FetchMessageData) (*imapclient.FetchMess
 	return buf, err
 }
 
+// bind makes the end of ctx close the connection (c.stop undoes it): a
+// pending command then fails, as go-imap takes no context.
+func (c *conn) bind(ctx context.Context) {
+	c.stop = context.AfterFunc(ctx, func() { c.c.Close() })
+}
+
 func (c *conn) Close() error {
 	c.stop()
 	return c.c.Close()
@@ -145,13 +156,20 @@ func (c *conn) Close() error {
 // makes any pending command fail: go-imap takes no context, so ctx is bridged
 // by closing the connection.
 func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, error) {
+	return s.dialWith(ctx, username, password, nil)
+}
+
+// dialWith is dial with a handler of the server's unilateral data (nil for
+// go-imap's default).
+func (s *Syncer) dialWith(ctx context.Context, username, password string, unilateral *imapclient.UnilateralDataHandler) (*conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	host, _, _ := net.SplitHostPort(s.cfg.Address)
 	opts := &imapclient.Options{
-		WordDecoder: &mime.WordDecoder{CharsetReader: charset.Reader},
-		TLSConfig:   &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
+		WordDecoder:           &mime.WordDecoder{CharsetReader: charset.Reader},
+		TLSConfig:             &tls.Config{ServerName: host, InsecureSkipVerify: s.cfg.InsecureSkipVerify},
+		UnilateralDataHandler: unilateral,
 	}
 	dialer := &net.Dialer{Timeout: s.cfg.Timeout}
 	raw, err := dialer.DialContext(ctx, "tcp", s.cfg.Address)
@@ -178,7 +196,8 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 		raw.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, s.cfg.Address, err)
 	}
-	cn := &conn{c: c, nc: nc, stop: context.AfterFunc(ctx, func() { c.Close() })}
+	cn := &conn{c: c, nc: nc}
+	cn.bind(ctx)
 	if err := c.WaitGreeting(); err != nil {
 		cn.Close()
 		return nil, s.connErr(ctx, "greeting", err)

@@ -1,12 +1,12 @@
 package imapsync_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -263,25 +263,29 @@ func TestSyncIsExact(t *testing.T) {
 	})
 }
 
-// cutProxy forwards TCP connections to an IMAP server. It cuts the first
-// connection whose server-to-client traffic passes cutAfter bytes, and
-// refuses connections while down is set.
-type cutProxy struct {
+// proxy forwards TCP connections to an IMAP server. It counts the
+// connections and the commands the clients send, cuts the first connection
+// whose server-to-client traffic passes cutAfter bytes (when cutAfter > 0),
+// and refuses connections while down is set.
+type proxy struct {
 	ln       net.Listener
 	target   string
 	cutAfter int64
 	cut      atomic.Bool // a connection was cut
 	down     atomic.Bool
 	accepted atomic.Int64 // connections accepted
+	commands atomic.Int64 // lines "TAG VERB ..." sent by the clients
+	selects  atomic.Int64 // SELECT and EXAMINE commands
+	logouts  atomic.Int64 // LOGOUT commands
 }
 
-func startCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
+func startProxy(t *testing.T, target string, cutAfter int64) *proxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln, target: target, cutAfter: cutAfter}
+	p := &proxy{ln: ln, target: target, cutAfter: cutAfter}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -300,9 +304,9 @@ func startCutProxy(t *testing.T, target string, cutAfter int64) *cutProxy {
 	return p
 }
 
-func (p *cutProxy) Addr() string { return p.ln.Addr().String() }
+func (p *proxy) Addr() string { return p.ln.Addr().String() }
 
-func (p *cutProxy) serve(client net.Conn) {
+func (p *proxy) serve(client net.Conn) {
 	defer client.Close()
 	server, err := net.Dial("tcp", p.target)
 	if err != nil {
@@ -310,7 +314,7 @@ func (p *cutProxy) serve(client net.Conn) {
 	}
 	defer server.Close()
 	go func() {
-		io.Copy(server, client)
+		p.forwardCommands(client, server)
 		server.Close()
 	}()
 	var n int64
@@ -318,16 +322,41 @@ func (p *cutProxy) serve(client net.Conn) {
 	for {
 		k, err := server.Read(buf)
 		if k > 0 {
-			if !p.cut.Load() && n+int64(k) > p.cutAfter {
+			if p.cutAfter > 0 && !p.cut.Load() && n+int64(k) > p.cutAfter {
 				// Forward part of the chunk, then drop both sides: the
 				// client sees a response cut in the middle.
 				client.Write(buf[:max(0, p.cutAfter-n)])
 				p.cut.Store(true)
-				p.down.Store(p.down.Load())
 				return
 			}
 			n += int64(k)
 			if _, err := client.Write(buf[:k]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// forwardCommands copies the client's lines to the server, counting the
+// commands (the bytes are forwarded as they are, literals included).
+func (p *proxy) forwardCommands(client, server net.Conn) {
+	r := bufio.NewReader(client)
+	for {
+		line, err := r.ReadString('\n')
+		if len(line) > 0 {
+			if f := strings.Fields(line); len(f) >= 2 {
+				p.commands.Add(1)
+				switch strings.ToUpper(f[1]) {
+				case "SELECT", "EXAMINE":
+					p.selects.Add(1)
+				case "LOGOUT":
+					p.logouts.Add(1)
+				}
+			}
+			if _, err := server.Write([]byte(line)); err != nil {
 				return
 			}
 		}
@@ -351,7 +380,7 @@ func TestConnectionCutMidBatch(t *testing.T) {
 				for i := 1; i <= 40; i++ {
 					appendMessage(t, c, "INBOX", simpleMessage(i))
 				}
-				proxy := startCutProxy(t, fx.server.Addr, 6000)
+				proxy := startProxy(t, fx.server.Addr, 6000)
 				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 					return fx.user, fx.server.Password, nil
 				}, nil)
@@ -374,7 +403,7 @@ func TestConnectionCutMidBatch(t *testing.T) {
 				for i := 1; i <= 40; i++ {
 					appendMessage(t, c, "INBOX", simpleMessage(i))
 				}
-				proxy := startCutProxy(t, fx.server.Addr, 9000)
+				proxy := startProxy(t, fx.server.Addr, 9000)
 				proxy.down.Store(false)
 				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 					if proxy.cut.Load() {
@@ -453,7 +482,7 @@ func TestResyncsReuseTheLoggedInConnection(t *testing.T) {
 		for i := 1; i <= 30; i++ {
 			appendMessage(t, c, "INBOX", simpleMessage(i))
 		}
-		proxy := startCutProxy(t, fx.server.Addr, 1<<62)
+		proxy := startProxy(t, fx.server.Addr, 0)
 		syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 			return fx.user, fx.server.Password, nil
 		}, nil)
@@ -507,7 +536,7 @@ func TestCutPassThenExpungesIsExact(t *testing.T) {
 		}
 		// A pass through a connection cut for good in the middle of the
 		// new messages stores whole batches and stops.
-		proxy := startCutProxy(t, fx.server.Addr, 9000)
+		proxy := startProxy(t, fx.server.Addr, 9000)
 		cut := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 			if proxy.cut.Load() {
 				proxy.down.Store(true)

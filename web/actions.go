@@ -177,13 +177,13 @@ func (s *Server) refresh(accountID int64, mailbox string) {
 	}()
 }
 
-// markSeen marks an opened message read, in the background: the page does
-// not wait for the IMAP server.
-func (s *Server) markSeen(msg mailaccess.Message) {
+// markSeen marks an opened message (of folder mb) read, in the background:
+// the page does not wait for the IMAP server.
+func (s *Server) markSeen(msg mailaccess.Message, mb mailaccess.Mailbox) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.mail.StoreFlags(ctx, msg.AccountID, msg.MailboxID, []mailaccess.UID{msg.UID}, []string{`\Seen`}, true); err != nil {
+		if err := s.mail.MarkSeen(ctx, msg.AccountID, msg, mb); err != nil {
 			s.log.Warn("mark message read", "account", msg.AccountID, "message", msg.ID, "error", err)
 		}
 	}()

@@ -129,12 +129,12 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{err.Error()})
 		return
 	}
-	acc, status, msg := s.authenticate(w, r, strings.TrimSpace(in.Username), in.Password)
+	acc, folders, status, msg := s.authenticate(w, r, strings.TrimSpace(in.Username), in.Password)
 	if acc == nil {
 		writeJSON(w, status, apiError{msg})
 		return
 	}
-	s.afterLogin(r.Context(), acc)
+	s.afterLogin(r.Context(), acc, folders)
 	writeJSON(w, http.StatusOK, map[string]any{"account": acc.Username, "folders": "/api/v1/folders"})
 }
 

@@ -24,12 +24,21 @@ const benchMessages = 100_000
 // from the cache, which must not need the server.
 type noIMAP struct{}
 
-func (noIMAP) CheckLogin(context.Context, string, string) error { return nil }
+func (noIMAP) Login(ctx context.Context, _, _ string, accepted func(context.Context) (int64, error)) ([]mailaccess.Mailbox, error) {
+	_, err := accepted(ctx)
+	return nil, err
+}
 func (noIMAP) SyncFolders(context.Context, int64) ([]mailaccess.Mailbox, error) {
 	return nil, nil
 }
 func (noIMAP) FetchBody(context.Context, int64, int64) ([]byte, bool, error) {
 	return nil, false, fmt.Errorf("benchmark: body not cached")
+}
+func (noIMAP) OpenBody(context.Context, int64, mailaccess.Message, mailaccess.Mailbox) ([]byte, bool, error) {
+	return nil, false, fmt.Errorf("benchmark: body not cached")
+}
+func (noIMAP) MarkSeen(context.Context, int64, mailaccess.Message, mailaccess.Mailbox) error {
+	return nil
 }
 func (noIMAP) StoreFlags(context.Context, int64, int64, []mailaccess.UID, []string, bool) error {
 	return nil

@@ -116,9 +116,14 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest, "That page position or order is not valid.")
 		return
 	}
-	mb, err := s.store.Mailbox(ctx, acc.ID, id)
+	folders, err := s.store.Mailboxes(ctx, acc.ID)
 	if err != nil {
-		s.storeError(w, r, err, "folder")
+		s.serverError(w, r, err)
+		return
+	}
+	mb, found := findMailbox(folders, id)
+	if !found {
+		s.storeError(w, r, mailaccess.ErrNotFound, "folder")
 		return
 	}
 	v := mailboxView{view: view{Title: mb.Name, Account: acc, IsAdmin: s.isAdmin(acc)}, First: after == nil && afterBy == nil, Sort: string(sort)}
@@ -133,19 +138,23 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		if job.Active() {
 			v.Sync = &job
 		}
-		if mb, err = s.store.Mailbox(ctx, acc.ID, id); err != nil {
-			s.storeError(w, r, err, "folder")
-			return
+		if job.State != mailaccess.JobRunning {
+			// It may have run here, inline: show the folders as they are now.
+			if folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			if mb, found = findMailbox(folders, id); !found {
+				s.storeError(w, r, mailaccess.ErrNotFound, "folder")
+				return
+			}
 		}
 	} else if job, err := s.syncs.LatestSync(ctx, acc.ID, mb.Name); err == nil && job.Active() {
 		v.Sync = &job
 	}
-	v.Mailbox = mb
 	v.LiveMS = s.cfg.LiveInterval.Milliseconds()
-	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	v.Folders = folders
+	v.Mailbox = mb
 	v.Current = mb.ID
 	var msgs []mailaccess.Message
 	var more bool
@@ -201,6 +210,17 @@ func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request) {
 		v.Error = mb.SyncError
 	}
 	s.render(w, r, http.StatusOK, "mailbox", v)
+}
+
+// findMailbox returns the folder with id from a list of the account's
+// folders.
+func findMailbox(list []mailaccess.Mailbox, id int64) (mailaccess.Mailbox, bool) {
+	for _, m := range list {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return mailaccess.Mailbox{}, false
 }
 
 // loadMailbox reads the {id} folder of the session's account, answering 404

@@ -66,21 +66,18 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	mb, err := s.store.Mailbox(ctx, acc.ID, msg.MailboxID)
+	folders, err := s.store.Mailboxes(ctx, acc.ID)
 	if err != nil {
-		s.storeError(w, r, err, "folder")
-		return
-	}
-	if !msg.Seen {
-		s.markSeen(msg)
-		msg.Seen = true
-	}
-	v := messageView{view: view{Title: msg.Subject, Account: acc, IsAdmin: s.isAdmin(acc)}, Message: msg, Mailbox: mb}
-	if v.Folders, err = s.store.Mailboxes(ctx, acc.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	v.Current = mb.ID
+	mb, ok := findMailbox(folders, msg.MailboxID)
+	if !ok {
+		s.storeError(w, r, mailaccess.ErrNotFound, "folder")
+		return
+	}
+	v := messageView{view: view{Title: msg.Subject, Account: acc, IsAdmin: s.isAdmin(acc)}, Message: msg, Mailbox: mb}
+	v.Folders, v.Current = folders, mb.ID
 	if msg.Structure != "" {
 		var root mailaccess.Part
 		if json.Unmarshal([]byte(msg.Structure), &root) == nil {
@@ -91,7 +88,16 @@ func (s *Server) messagePage(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 	}
-	raw, truncated, err := s.rawBody(ctx, acc.ID, msg.ID)
+	raw, truncated, err := s.store.MessageBody(ctx, acc.ID, msg.ID)
+	if errors.Is(err, mailaccess.ErrNotFound) {
+		raw, truncated, err = s.mail.OpenBody(ctx, acc.ID, msg, mb)
+	}
+	if !msg.Seen {
+		// After the body is read: the flag change makes the server rescan
+		// the folder, which the body's fetch need not wait for.
+		s.markSeen(msg, mb)
+		v.Message.Seen = true
+	}
 	switch {
 	case err != nil && imapError(err):
 		v.BodyNote = "The text of this message could not be fetched: " + describe(err)

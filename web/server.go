@@ -48,13 +48,24 @@ type Store interface {
 
 // Mail is what the pages need of the IMAP server.
 type Mail interface {
-	// CheckLogin returns mailaccess.ErrAuth when the server refuses the
-	// credentials and mailaccess.ErrUnreachable when it cannot be asked.
-	CheckLogin(ctx context.Context, username, password string) error
+	// Login checks the credentials with an IMAP LOGIN: it returns
+	// mailaccess.ErrAuth when the server refuses them and
+	// mailaccess.ErrUnreachable when it cannot be asked. When the server
+	// accepts them it calls accepted (which stores the account and returns
+	// its id; its error is returned as it is), then refreshes the account's
+	// folder list on the same connection and returns it.
+	Login(ctx context.Context, username, password string, accepted func(context.Context) (int64, error)) ([]mailaccess.Mailbox, error)
 	// SyncFolders refreshes the account's folder list (a quick LIST).
 	SyncFolders(ctx context.Context, accountID int64) ([]mailaccess.Mailbox, error)
 	// FetchBody fetches and caches a message's raw bytes.
 	FetchBody(ctx context.Context, accountID, messageID int64) ([]byte, bool, error)
+	// OpenBody is FetchBody for a message (of the account, with its
+	// folder) about to be shown: it returns without waiting for the bytes
+	// to be stored in the cache.
+	OpenBody(ctx context.Context, accountID int64, msg mailaccess.Message, mb mailaccess.Mailbox) ([]byte, bool, error)
+	// MarkSeen marks an opened message (of the account, with its folder)
+	// read: on the server, then in the cache.
+	MarkSeen(ctx context.Context, accountID int64, msg mailaccess.Message, mb mailaccess.Mailbox) error
 	// StoreFlags, Move and Expunge change messages on the server, then in
 	// the cache; mailaccess.ErrRefused carries the server's refusal.
 	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error
@@ -109,6 +120,7 @@ type Server struct {
 	// Failed logins are limited per account and per client address.
 	byAccount, byAddress *failureLimiter
 	pages                map[string]*template.Template
+	accounts             accountCache
 }
 
 // New parses the templates and returns the server.

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -80,11 +81,53 @@ func (s *Server) sessionAccount(r *http.Request) (*mailaccess.Account, error) {
 			s.log.Warn("touch session", "error", err)
 		}
 	}
-	acc, err := s.store.Account(r.Context(), ses.AccountID)
+	return s.accounts.get(r.Context(), s.store, ses.AccountID)
+}
+
+// Accounts are kept in memory for accountTTL after they are read: an
+// account's row changes only at a login (which puts the new row here), and
+// the session itself is still read on every request, so a logout or an
+// expiry takes effect at once. It saves a query on every page.
+const (
+	accountTTL      = 10 * time.Second
+	accountCacheMax = 10_000 // emptied when full
+)
+
+type accountCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedAccount
+}
+
+type cachedAccount struct {
+	acc mailaccess.Account
+	at  time.Time
+}
+
+// get returns a copy of the account with id, from memory when it was read
+// less than accountTTL ago.
+func (c *accountCache) get(ctx context.Context, store Store, id int64) (*mailaccess.Account, error) {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && time.Since(e.at) < accountTTL {
+		acc := e.acc
+		return &acc, nil
+	}
+	acc, err := store.Account(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	c.put(acc)
 	return &acc, nil
+}
+
+func (c *accountCache) put(acc mailaccess.Account) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= accountCacheMax {
+		c.m = map[int64]cachedAccount{}
+	}
+	c.m[acc.ID] = cachedAccount{acc: acc, at: time.Now()}
 }
 
 // authed runs h with the session's account in the context, or sends the

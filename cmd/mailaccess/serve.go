@@ -28,7 +28,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 		return err
 	}
 	defer a.Close()
-	if n, capacity, err := a.dispatcher.LiveWorkers(ctx); err != nil { // before our own pools start: what was there
+	// Before our own pools start: what was there. Asked of the store, not of
+	// the dispatcher, whose cached reading would otherwise keep saying so for
+	// a while after the workers started with this process come alive.
+	if n, capacity, err := a.store.LiveWorkers(ctx, a.dispatcher.LivenessTTL()); err != nil {
 		logger.Warn("dispatcher: worker liveness unknown; syncs run inline until it is", "mode", a.dispatcher.Mode(), "error", err)
 	} else {
 		logger.Info("dispatcher", "mode", a.dispatcher.Mode(), "live_workers", n, "capacity", capacity, "in_process_workers", *workers)

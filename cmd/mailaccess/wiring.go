@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +45,9 @@ type app struct {
 	handlers    map[string]asyncdispatch.Handler
 	registry    *prometheus.Registry
 	metrics     *asyncdispatch.Metrics
+	analyzer    *analyzer
+	// stopAnalyzer ends the analyzer's loop (Close).
+	stopAnalyzer context.CancelFunc
 }
 
 // newApp opens the store and builds the sync engine and the dispatcher.
@@ -60,6 +65,9 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: logger, store: store, sealer: sealer}
+	actx, stopAnalyzer := context.WithCancel(context.WithoutCancel(ctx))
+	a.analyzer = &analyzer{analyze: store.Analyze, spacing: analyzeSpacing, ctx: actx, log: logger}
+	a.stopAnalyzer = stopAnalyzer
 	a.syncer = imapsync.New(imapsync.Config{
 		Address:            cfg.IMAP.Address,
 		TLS:                cfg.IMAP.TLS,
@@ -84,10 +92,8 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 			res, err := a.syncer.SyncMailbox(ctx, job.AccountID, job.Mailbox, progress)
 			if res.Added >= analyzeAfter {
 				// A folder that just grew by this much: refresh the planner's
-				// statistics now rather than when autovacuum gets to it.
-				if aerr := a.store.Analyze(context.WithoutCancel(ctx)); aerr != nil {
-					a.log.Warn("analyze after a large sync", "error", aerr)
-				}
+				// statistics soon rather than when autovacuum gets to it.
+				a.analyzer.request()
 			}
 			return err
 		},
@@ -99,6 +105,68 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 // analyzeAfter is how many new messages in one sync make the planner's
 // statistics worth refreshing (PostgreSQL).
 const analyzeAfter = 5000
+
+// analyzeSpacing is the least time between the starts of two ANALYZEs of
+// one process.
+const analyzeSpacing = 30 * time.Second
+
+// analyzer refreshes the planner's statistics after large syncs, in the
+// background (the sync's job finishes and frees its slot at once), one
+// ANALYZE at a time and at most one per analyzeSpacing: the requests made
+// meanwhile are all answered by the next one. An ANALYZE of the whole
+// messages table costs the database far more than one folder's sync commits,
+// and syncs of many new accounts finish close together.
+type analyzer struct {
+	analyze func(context.Context) error
+	spacing time.Duration   // analyzeSpacing
+	ctx     context.Context // ends the loop (nil: never)
+	log     *slog.Logger
+
+	mu      sync.Mutex
+	running bool // the loop runs: a request only sets again
+	again   bool
+	wg      sync.WaitGroup
+}
+
+func (z *analyzer) request() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.running {
+		z.again = true
+		return
+	}
+	z.running = true
+	z.wg.Go(z.loop)
+}
+
+// wait waits until the loop has ended (after its context ended).
+func (z *analyzer) wait() { z.wg.Wait() }
+
+func (z *analyzer) loop() {
+	base := cmp.Or(z.ctx, context.Background())
+	for {
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(base, 5*time.Minute)
+		if err := z.analyze(ctx); err != nil && base.Err() == nil {
+			z.log.Warn("analyze after a large sync", "error", err)
+		}
+		cancel()
+		z.mu.Lock()
+		if !z.again || base.Err() != nil {
+			z.running, z.again = false, false
+			z.mu.Unlock()
+			return
+		}
+		z.again = false
+		z.mu.Unlock()
+		if wait := z.spacing - time.Since(start); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-base.Done():
+			}
+		}
+	}
+}
 
 // newPool builds one sync worker of this process.
 func (a *app) newPool(name string, capacity int) *asyncdispatch.Pool {
@@ -121,9 +189,39 @@ func (a *app) credentials(ctx context.Context, accountID int64) (string, string,
 // SyncMailbox lets the web layer ask the dispatcher for a folder sync. It
 // returns the job as it stands (queued, running, or done/failed when it ran
 // inline) and the error of an inline run.
+//
+// A sync already under way needs nothing from the request: a running job
+// runs wherever it was claimed, and a queued one is left to the workers
+// while one is alive (mode auto; always in mode always), exactly as Dispatch
+// would decide. Such a job is returned after one read instead of an enqueue
+// transaction: pages of a folder being synced ask for its sync on every
+// view.
 func (a *app) SyncMailbox(ctx context.Context, accountID int64, mailbox string) (mailaccess.Job, error) {
-	t, err := a.dispatcher.Dispatch(ctx, syncRequest(accountID, mailbox))
+	req := syncRequest(accountID, mailbox)
+	if job, err := a.store.LatestJob(ctx, accountID, req.Key()); err == nil && a.underWay(ctx, job) {
+		return job, nil
+	}
+	t, err := a.dispatcher.Dispatch(ctx, req)
 	return t.Job, err
+}
+
+// underWay reports whether Dispatch would leave job as it is: running, or
+// queued for the workers.
+func (a *app) underWay(ctx context.Context, job mailaccess.Job) bool {
+	switch {
+	case job.State == mailaccess.JobRunning:
+		return true
+	case job.State != mailaccess.JobQueued:
+		return false
+	}
+	switch a.dispatcher.Mode() {
+	case "always":
+		return true
+	case "auto":
+		n, _, err := a.dispatcher.LiveWorkers(ctx)
+		return err == nil && n > 0
+	}
+	return false
 }
 
 // LatestSync returns the newest sync job of a folder, or ErrNotFound.
@@ -174,6 +272,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shut down web server: %w", err)
 	}
+	a.syncer.Wait() // message bodies still being stored
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -198,4 +297,9 @@ func (a *app) expireSessions(ctx context.Context) {
 	}
 }
 
-func (a *app) Close() error { return a.store.Close() }
+func (a *app) Close() error {
+	a.stopAnalyzer()
+	a.analyzer.wait()
+	a.syncer.Close()
+	return a.store.Close()
+}

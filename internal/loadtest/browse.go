@@ -34,6 +34,8 @@ type sample struct {
 	timeout bool
 	failed  bool // status >= 500 or network error (not a timeout)
 	detail  string
+	path    string
+	first   bool // a message view: the first time this user opens this message
 }
 
 type recorder struct {
@@ -63,13 +65,15 @@ type user struct {
 	inbox    string // /mailbox/ID
 	messages []string
 	next     string
+	opened   map[string]bool // messages this user has viewed
 }
 
 func newUser(name, password, base string, tr *http.Transport, timeout time.Duration, rec *recorder, seed uint64, i int) *user {
 	jar, _ := cookiejar.New(nil)
 	return &user{
 		name: name, password: password, base: base, rec: rec, timeout: timeout,
-		rnd: rand.New(rand.NewPCG(seed, uint64(1000+i))),
+		rnd:    rand.New(rand.NewPCG(seed, uint64(1000+i))),
+		opened: map[string]bool{},
 		client: &http.Client{
 			Transport: tr, Jar: jar, Timeout: timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -101,7 +105,11 @@ func (u *user) do(ctx context.Context, kind, method, path string, form url.Value
 	if ctx.Err() != nil {
 		return 0, nil, "", ctx.Err() // the run ended: not the server's fault, not recorded
 	}
-	s := sample{kind: kind, at: start.Sub(u.rec.start), took: took}
+	s := sample{kind: kind, at: start.Sub(u.rec.start), took: took, path: path}
+	if kind == kMessage {
+		s.first = !u.opened[path]
+		u.opened[path] = true
+	}
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded) {

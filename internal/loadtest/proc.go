@@ -161,6 +161,17 @@ func procAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
+// serviceAttr starts a long-running process in a session of its own (and so
+// a process group of its own), as a service manager such as systemd starts
+// each service. It matters to the CPU scheduler: with autogroup scheduling
+// (the default of most distributions) the CPU is shared between sessions
+// first, so a web server sharing the benchmark's session with the workers,
+// Dovecot and the browsing client would get a share of that session's part,
+// and the workers' nice value would count only inside it.
+func serviceAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+}
+
 // run runs a short mailaccess command and returns its stdout.
 func (in *instance) run(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, in.bin, args...)
@@ -184,7 +195,7 @@ func (in *instance) start(ctx context.Context, name string, args ...string) (*pr
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, in.bin, args...)
-	cmd.SysProcAttr = procAttr()
+	cmd.SysProcAttr = serviceAttr()
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.Dir = in.dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }

@@ -1,0 +1,40 @@
+package imapsync
+
+import (
+	"context"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
+)
+
+// Login checks username and password with an IMAP LOGIN, like CheckLogin
+// (ErrAuth when the server refuses them, ErrUnreachable when it cannot be
+// asked), and on the same connection does what follows a login: when the
+// server accepts the credentials it calls accepted, which stores the account
+// and returns its id (its error is returned as it is), then refreshes the
+// account's folder list like SyncFolders and returns it. The connection then
+// stays warm in the account's pool for its first short calls (the bodies of
+// the first messages opened): a login costs one IMAP connection, not three.
+func (s *Syncer) Login(ctx context.Context, username, password string, accepted func(context.Context) (int64, error)) ([]mailaccess.Mailbox, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*s.cfg.Timeout)
+	defer cancel()
+	c, err := s.dial(ctx, username, password)
+	if err != nil {
+		return nil, err
+	}
+	accountID, err := accepted(ctx)
+	if err != nil {
+		c.c.Logout() // no wait: the connection is closed right after
+		c.Close()
+		return nil, err
+	}
+	ss := &session{s: s, accountID: accountID, c: c, condstore: c.caps.Has(imap.CapCondStore)}
+	folders, _, err := ss.syncFolders(ctx)
+	if err != nil {
+		ss.Close()
+		return nil, err
+	}
+	s.release(accountID, ss.c) // ss.c: the session may have reconnected
+	return folders, nil
+}
