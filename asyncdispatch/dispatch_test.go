@@ -21,13 +21,17 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // fast timings keep the tests quick; the protocol is the same.
 var fast = Config{
 	HeartbeatInterval: 50 * time.Millisecond,
-	Lease:             3 * time.Second, // generous: a loaded CI machine must not lose leases
-	PollInterval:      100 * time.Millisecond,
-	RescueInterval:    100 * time.Millisecond,
-	BackoffBase:       20 * time.Millisecond,
-	ShutdownGrace:     2 * time.Second,
-	InlineBudget:      5 * time.Second,
-	LivenessCache:     time.Millisecond,
+	// Generous too: a heartbeat late by more than 3 intervals on a loaded
+	// machine would make the dispatcher run inline a job a test expects a
+	// live worker to take.
+	LivenessTTL:    2 * time.Second,
+	Lease:          3 * time.Second, // generous: a loaded CI machine must not lose leases
+	PollInterval:   100 * time.Millisecond,
+	RescueInterval: 100 * time.Millisecond,
+	BackoffBase:    20 * time.Millisecond,
+	ShutdownGrace:  2 * time.Second,
+	InlineBudget:   5 * time.Second,
+	LivenessCache:  time.Millisecond,
 }
 
 func withMode(c Config, mode string) Config { c.Mode = mode; return c }
