@@ -34,6 +34,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET /api/v1/folders", s.api(s.apiFolders))
 	mux.HandleFunc("GET /api/v1/folders/{id}", s.api(s.apiFolder))
+	mux.HandleFunc("GET /api/v1/folders/{id}/events", s.authed(s.folderEvents))
 	mux.HandleFunc("GET /api/v1/folders/{id}/messages", s.api(s.apiMessages))
 	mux.HandleFunc("POST /api/v1/folders/{id}/sync", s.api(s.apiSync))
 	mux.HandleFunc("GET /api/v1/messages/{id}", s.api(s.apiMessage))

@@ -37,6 +37,10 @@ func (noIMAP) FetchBody(context.Context, int64, int64) ([]byte, bool, error) {
 func (noIMAP) OpenBody(context.Context, int64, mailaccess.Message, mailaccess.Mailbox) ([]byte, bool, error) {
 	return nil, false, fmt.Errorf("benchmark: body not cached")
 }
+func (noIMAP) Watch(ctx context.Context, _ int64, _ string, _ func()) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
 func (noIMAP) MarkSeen(context.Context, int64, mailaccess.Message, mailaccess.Mailbox) error {
 	return nil
 }

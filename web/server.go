@@ -66,6 +66,9 @@ type Mail interface {
 	// MarkSeen marks an opened message (of the account, with its folder)
 	// read: on the server, then in the cache.
 	MarkSeen(ctx context.Context, accountID int64, msg mailaccess.Message, mb mailaccess.Mailbox) error
+	// Watch calls changed when the folder's messages change on the server
+	// (see imapsync.Syncer.Watch), until ctx ends or the watch fails.
+	Watch(ctx context.Context, accountID int64, mailbox string, changed func()) error
 	// StoreFlags, Move and Expunge change messages on the server, then in
 	// the cache; mailaccess.ErrRefused carries the server's refusal.
 	StoreFlags(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID, flags []string, add bool) error
@@ -121,6 +124,7 @@ type Server struct {
 	byAccount, byAddress *failureLimiter
 	pages                map[string]*template.Template
 	accounts             accountCache
+	live                 *liveHub // folders watched for their open pages
 }
 
 // New parses the templates and returns the server.
@@ -131,7 +135,7 @@ func New(cfg Config, store Store, mail Mail, syncs Syncs, admin Dispatch, sealer
 	cfg.PageSize = cmp.Or(cfg.PageSize, 50)
 	cfg.RefreshAfter = cmp.Or(cfg.RefreshAfter, time.Minute)
 	cfg.LiveInterval = cmp.Or(cfg.LiveInterval, 5*time.Second)
-	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, admin: admin, sealer: sealer, log: cmp.Or(logger, slog.Default()),
+	s := &Server{cfg: cfg, store: store, mail: mail, syncs: syncs, admin: admin, sealer: sealer, log: cmp.Or(logger, slog.Default()), live: newLiveHub(),
 		byAccount: newFailureLimiter(cmp.Or(cfg.LoginFailures, 10), 15*time.Minute),
 		byAddress: newFailureLimiter(3*cmp.Or(cfg.LoginFailures, 10), 15*time.Minute)}
 	pages, err := parseTemplates()

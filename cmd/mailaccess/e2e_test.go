@@ -83,7 +83,7 @@ func startApp(t *testing.T, imapAddr string, dialect mailaccess.Dialect) *testAp
 	return &testApp{URL: "http://" + ln.Addr().String(), app: a}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
@@ -145,7 +145,7 @@ func loginActions(base, user, pass string) chromedp.Tasks {
 	}
 }
 
-func appendRaw(t *testing.T, c *imapclient.Client, mailbox, raw string, date time.Time, flags ...imap.Flag) {
+func appendRaw(t testing.TB, c *imapclient.Client, mailbox, raw string, date time.Time, flags ...imap.Flag) {
 	t.Helper()
 	raw = strings.ReplaceAll(raw, "\n", "\r\n")
 	cmd := c.Append(mailbox, int64(len(raw)), &imap.AppendOptions{Flags: flags, Time: date})
@@ -655,7 +655,7 @@ func TestBrowserSearch(t *testing.T) {
 }
 
 // apiCall sends a JSON request with the session's cookies and decodes the answer.
-func apiCall(t *testing.T, c *http.Client, method, u, body string, out any) int {
+func apiCall(t testing.TB, c *http.Client, method, u, body string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest(method, u, strings.NewReader(body))
 	if body != "" {

@@ -257,6 +257,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(w.Shutdown) // live event streams end
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.expireSessions(ctx)

@@ -59,7 +59,14 @@
   const url = "/api/v1/folders/" + bar.dataset.liveFolder;
   const interval = Math.max(1000, Number(bar.dataset.interval) || 5000);
   const lastUID = Number(bar.dataset.lastUid), total = Number(bar.dataset.total);
+  let timer = 0, busy = false, again = false;
   async function poll() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    clearTimeout(timer);
     let next = interval;
     try {
       const resp = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
@@ -77,7 +84,17 @@
     } catch (e) {
       // offline for a moment: try again later
     }
-    setTimeout(poll, next);
+    busy = false;
+    if (again) {
+      again = false;
+      next = 0;
+    }
+    timer = setTimeout(poll, next);
   }
-  setTimeout(poll, interval);
+  timer = setTimeout(poll, interval);
+  // New mail is pushed as well: the server watches the folder (IMAP IDLE)
+  // while the page is open and says when a change is in the cache.
+  if (window.EventSource) {
+    new EventSource(url + "/events").addEventListener("changed", poll);
+  }
 })();
