@@ -146,14 +146,14 @@ func (ss *session) checkMailbox(ctx context.Context, m mailaccess.Mailbox, rep *
 			if n := len(chunk); n > 0 && uid <= chunk[n-1].uid {
 				// Out of order: compare what is collected first.
 				if err := compare(chunk[n-1].uid); err != nil {
-					cmd.Close()
+					ss.c.dropFetch(cmd)
 					return err
 				}
 			}
 			chunk = append(chunk, entry{uid: uid, flags: strings.Join(flagStrings(buf.Flags), " ")})
 			if len(chunk) >= checkChunk {
 				if err := compare(uid); err != nil {
-					cmd.Close()
+					ss.c.dropFetch(cmd)
 					return err
 				}
 			}

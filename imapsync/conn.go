@@ -141,10 +141,27 @@ func (c *conn) collect(data *imapclient.FetchMessageData) (*imapclient.FetchMess
 	return buf, err
 }
 
-// bind makes the end of ctx close the connection (c.stop undoes it): a
-// pending command then fails, as go-imap takes no context.
+// bind makes the end of ctx close the connection's socket (c.stop undoes
+// it): a pending command then fails, as go-imap takes no context. The owner
+// of the connection still closes it (go-imap's Close waits for its reader,
+// which may wait for the owner to read a literal: see dropFetch).
 func (c *conn) bind(ctx context.Context) {
-	c.stop = context.AfterFunc(ctx, func() { c.c.Close() })
+	c.stop = context.AfterFunc(ctx, func() { c.nc.Close() })
+}
+
+// dropFetch abandons the connection in the middle of a FETCH command that
+// its caller stops reading. go-imap's reader waits, at each literal, until
+// the caller has read it: left alone it would wait forever, and Close with
+// it. With the socket closed, the rest of what go-imap has received is
+// read until a literal cannot be, which releases the reader (collect never
+// reads a literal twice).
+func (c *conn) dropFetch(cmd *imapclient.FetchCommand) {
+	c.abandon()
+	for data := cmd.Next(); data != nil; data = cmd.Next() {
+		if _, err := collect(data); err != nil {
+			return
+		}
+	}
 }
 
 func (c *conn) Close() error {

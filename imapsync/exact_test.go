@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
@@ -651,6 +652,60 @@ func TestHostileMessagesAreStored(t *testing.T) {
 				t.Fatalf("uid %d (%q) has no structure", m.UID, full.Subject)
 			}
 		}
+		fx.assertNoDrift()
+	})
+}
+
+// failingStore is the fixture's store whose StoreMessages fails from its
+// failAt-th call on, as a full disk would.
+type failingStore struct {
+	*mailaccess.Store
+	calls, failAt int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (s *failingStore) StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []mailaccess.Message, checkpoint mailaccess.UID) error {
+	s.calls++
+	if s.calls >= s.failAt {
+		return errDiskFull
+	}
+	return s.Store.StoreMessages(ctx, accountID, mailboxID, msgs, checkpoint)
+}
+
+// TestStoreFailureMidFetchEndsThePass: when the cache cannot take a batch in
+// the middle of a large fetch, the pass ends with that error at once (the
+// rest of the server's answer is abandoned, not waited for), keeps what was
+// stored, and the next pass completes the folder exactly.
+func TestStoreFailureMidFetchEndsThePass(t *testing.T) {
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		msgs := make([][]byte, 600)
+		for i := range msgs {
+			msgs[i] = []byte(strings.ReplaceAll(simpleMessage(i+1), "\n", "\r\n"))
+		}
+		selectBox(t, fx.client(), "INBOX") // Dovecot makes the INBOX's Maildir
+		seedMaildir(t, fx.server, fx.user, "INBOX", msgs)
+		failing := &failingStore{Store: fx.store, failAt: 3}
+		s := imapsync.New(imapsync.Config{Address: fx.server.Addr, TLS: "none", BatchSize: 20}, failing, func(context.Context, int64) (string, string, error) {
+			return fx.user, fx.server.Password, nil
+		}, nil)
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.SyncMailbox(context.Background(), fx.account.ID, "INBOX", nil)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, errDiskFull) {
+				t.Fatalf("pass with a failing store: %v, want the store's error", err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("the pass did not end after the store failed")
+		}
+		if n := len(fx.cachedUIDs("INBOX")); n == 0 || n >= 600 {
+			t.Fatalf("%d messages cached after the failed pass, want the batches stored before it", n)
+		}
+		fx.syncAll()
 		fx.assertNoDrift()
 	})
 }

@@ -51,6 +51,7 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 	// is slower each batch is committed as soon as it is complete.
 	batches := make(chan batch, writerQueue)
 	writerDone := make(chan struct{})
+	writerFailed := make(chan struct{}) // closed at the writer's first error
 	var (
 		stored   int
 		writeErr error
@@ -85,6 +86,7 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 			}
 			if err := s.store.StoreMessages(ctx, m.AccountID, m.ID, group, checkpoint); err != nil {
 				writeErr = err
+				close(writerFailed) // the fetch stops; the rest of batches is drained
 				continue
 			}
 			stored += len(group)
@@ -95,7 +97,7 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 	}()
 	failed := func() bool {
 		select {
-		case <-writerDone:
+		case <-writerFailed:
 			return true
 		default:
 			return false
@@ -131,7 +133,7 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 		select {
 		case batches <- b:
 			return nil
-		case <-writerDone:
+		case <-writerFailed:
 			return errStop
 		}
 	}
@@ -308,6 +310,7 @@ func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit 
 		msg := convert(buf)
 		got = append(got, msg.UID)
 		if err := emit(msg); err != nil {
+			ss.c.dropFetch(cmd)
 			return got, err
 		}
 	}

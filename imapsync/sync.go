@@ -595,7 +595,6 @@ func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstor
 	}
 	upTo := imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(m.LastUID)}}
 	cmd := ss.c.c.Fetch(upTo, opts)
-	defer cmd.Close()
 	type serverFlags struct {
 		uid    mailaccess.UID
 		flags  []string
@@ -650,6 +649,7 @@ func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstor
 		chunk = append(chunk, serverFlags{uid: mailaccess.UID(buf.UID), flags: flagStrings(buf.Flags), modseq: mailaccess.ModSeq(buf.ModSeq)})
 		if len(chunk) >= flagChunk {
 			if err := flush(); err != nil {
+				ss.c.dropFetch(cmd)
 				return 0, err
 			}
 		}
