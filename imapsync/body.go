@@ -174,7 +174,7 @@ func (s *Syncer) fetchBody(ctx context.Context, accountID int64, msg mailaccess.
 		if err != nil {
 			return nil, false, err
 		}
-		raw, found, err := s.fetchSection(ctx, c, msg.UID, section)
+		raw, whole, found, err := s.fetchSection(ctx, c, msg.UID, section)
 		s.release(accountID, c)
 		if !reused || attempt > 0 || ctx.Err() != nil {
 			switch {
@@ -185,7 +185,9 @@ func (s *Syncer) fetchBody(ctx context.Context, accountID int64, msg mailaccess.
 			}
 		}
 		if err == nil && found {
-			return raw, truncated, nil
+			// The cached size can be wrong (0 for a placeholder): the
+			// literal's own says whether the bytes were cut.
+			return raw, truncated || whole > int64(len(raw)), nil
 		}
 		// A folder selected a while ago may not show the newest messages
 		// yet, and a server may drop a connection whose folder was deleted
@@ -194,8 +196,9 @@ func (s *Syncer) fetchBody(ctx context.Context, accountID int64, msg mailaccess.
 }
 
 // fetchSection fetches one body section by UID on a connection with its folder
-// selected; found is false when the server has no such message.
-func (s *Syncer) fetchSection(ctx context.Context, c *conn, uid mailaccess.UID, section *imap.FetchItemBodySection) (raw []byte, found bool, err error) {
+// selected, at most Config.BodyMaxBytes of it; whole is the size the server
+// sent, found is false when the server has no such message.
+func (s *Syncer) fetchSection(ctx context.Context, c *conn, uid mailaccess.UID, section *imap.FetchItemBodySection) (raw []byte, whole int64, found bool, err error) {
 	var set imap.UIDSet
 	set.AddNum(imap.UID(uid))
 	cmd := c.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
@@ -211,18 +214,21 @@ func (s *Syncer) fetchSection(ctx context.Context, c *conn, uid mailaccess.UID, 
 			}
 			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && !found {
 				found = true
+				if body.Literal != nil {
+					whole = body.Literal.Size()
+				}
 				raw, err = readLiteral(body.Literal, s.cfg.BodyMaxBytes)
 				if err != nil {
 					c.abandon() // see collect: the command must be left alone
-					return nil, false, s.connErr(ctx, "fetch body", err)
+					return nil, 0, false, s.connErr(ctx, "fetch body", err)
 				}
 			}
 		}
 	}
 	if err := cmd.Close(); err != nil {
-		return nil, false, s.connErr(ctx, "fetch body", err)
+		return nil, 0, false, s.connErr(ctx, "fetch body", err)
 	}
-	return raw, found, nil
+	return raw, whole, found, nil
 }
 
 // MarkSeen marks a message read (\Seen), on the server first and then in the

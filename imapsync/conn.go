@@ -91,13 +91,16 @@ type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
 	readErr atomic.Pointer[error]
+	readAt  atomic.Int64 // start of the latest read (Unix ns): its deadline is timeout later
 }
 
 func (d *deadlineConn) Read(p []byte) (int, error) {
 	if err := d.readErr.Load(); err != nil {
 		return 0, *err
 	}
-	d.Conn.SetReadDeadline(time.Now().Add(d.timeout))
+	now := time.Now()
+	d.readAt.Store(now.UnixNano())
+	d.Conn.SetReadDeadline(now.Add(d.timeout))
 	n, err := d.Conn.Read(p)
 	if err != nil {
 		d.readErr.CompareAndSwap(nil, &err)
@@ -122,6 +125,15 @@ type conn struct {
 	// selNext is the folder's UIDNEXT when acquireIn selected it: a
 	// message with a UID from there on may not be visible yet.
 	selNext mailaccess.UID
+}
+
+// readSince returns when the connection's pending read started: it fails
+// Config.Timeout later unless the server sends something.
+func (c *conn) readSince() time.Time {
+	if d, ok := c.nc.(*deadlineConn); ok {
+		return time.Unix(0, d.readAt.Load())
+	}
+	return time.Time{}
 }
 
 // abandon closes a connection in the middle of a command that must not be
@@ -221,9 +233,8 @@ func (s *Syncer) dialWith(ctx context.Context, username, password string, unilat
 	}
 	if err := c.Login(username, password).Wait(); err != nil {
 		cn.Close()
-		var imapErr *imap.Error
-		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {
-			return nil, ErrAuth
+		if refusal := loginRefusal(err); refusal != nil {
+			return nil, refusal
 		}
 		return nil, s.connErr(ctx, "login", err)
 	}
@@ -234,6 +245,24 @@ func (s *Syncer) dialWith(ctx context.Context, username, password string, unilat
 		}
 	}
 	return cn, nil
+}
+
+// loginRefusal classifies a LOGIN the server answered with NO: ErrAuth for
+// the credentials, unless the response code says the server cannot serve
+// the user right now (too many connections, maintenance), which is
+// ErrUnreachable: a retry can work, and the user's password is not to
+// blame. nil when err is no NO.
+func loginRefusal(err error) error {
+	var imapErr *imap.Error
+	if !errors.As(err, &imapErr) || imapErr.Type != imap.StatusResponseTypeNo {
+		return nil
+	}
+	switch imapErr.Code {
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeLimit, imap.ResponseCodeInUse,
+		imap.ResponseCodeServerBug, imap.ResponseCodeTooMany:
+		return fmt.Errorf("login: %w: %v", ErrUnreachable, err)
+	}
+	return ErrAuth
 }
 
 // connErr turns a failed command into the error the caller should see: the

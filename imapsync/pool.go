@@ -37,7 +37,6 @@ type pool struct {
 type idleConn struct {
 	c      *conn
 	since  time.Time // put in the pool
-	active time.Time // last exchange with the server
 }
 
 // selection is the folder a pooled connection has selected for the body
@@ -49,11 +48,11 @@ type selection struct {
 	validity mailaccess.UIDValidity
 }
 
-// fresh reports whether a connection whose last exchange was at active can
-// still be handed out: its pending read has a deadline of Config.Timeout
-// from then, and the call needs time for its commands.
-func (s *Syncer) fresh(active time.Time) bool {
-	return time.Since(active) < s.cfg.Timeout/2
+// fresh reports whether a connection can still be handed out: its pending
+// read has a deadline of Config.Timeout from when it started (after the
+// server last sent something), and the call needs time for its commands.
+func (s *Syncer) fresh(c *conn) bool {
+	return time.Since(c.readSince()) < s.cfg.Timeout/2
 }
 
 // take removes and returns an idle connection of the account that is still
@@ -69,7 +68,7 @@ func (s *Syncer) take(accountID int64, want, prefer func(*conn) bool) *conn {
 	// Drop the stale and the broken first.
 	kept := list[:0]
 	for _, ic := range list {
-		if !s.fresh(ic.active) || isClosed(ic.c) {
+		if !s.fresh(ic.c) || isClosed(ic.c) {
 			go ic.c.c.Close()
 			continue
 		}
@@ -173,7 +172,7 @@ func (s *Syncer) release(accountID int64, c *conn) {
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
 	now := time.Now()
-	if !s.pool.put(accountID, idleConn{c: c, since: now, active: now}) {
+	if !s.pool.put(accountID, idleConn{c: c, since: now}) {
 		go c.c.Close()
 		return
 	}
@@ -242,7 +241,7 @@ func (s *Syncer) keepPool() {
 				switch {
 				case time.Since(ic.since) > poolKeep || isClosed(ic.c):
 					go ic.c.c.Close()
-				case time.Since(ic.active) >= due:
+				case time.Since(ic.c.readSince()) >= due:
 					noop = append(noop, idleDue{id, ic}) // out of the pool while it runs
 				default:
 					kept = append(kept, ic)
@@ -266,7 +265,6 @@ func (s *Syncer) keepPool() {
 					d.ic.c.c.Close()
 					return
 				}
-				d.ic.active = time.Now()
 				s.pool.mu.Lock()
 				defer s.pool.mu.Unlock()
 				if !s.pool.put(d.account, d.ic) {

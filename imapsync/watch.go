@@ -9,10 +9,12 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
 // ErrNoIdle is returned by Watch when the server does not offer IDLE.
-var ErrNoIdle = errors.New("the IMAP server does not offer IDLE")
+var ErrNoIdle = mailaccess.ErrNoIdle
 
 // Watch keeps a connection of the account in IDLE on one folder and calls
 // changed once when the watch is in place (what changed before it is not

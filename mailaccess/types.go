@@ -24,6 +24,9 @@ var (
 	ErrMessageGone = errors.New("the message is no longer on the IMAP server")
 	// ErrRefused: the server answered NO or BAD to a change the user asked for.
 	ErrRefused = errors.New("the IMAP server refused the change")
+	// ErrNoIdle: the server does not offer IDLE, so it cannot report changes
+	// as they happen. Permanent.
+	ErrNoIdle = errors.New("the IMAP server does not offer IDLE")
 )
 
 // UID is an IMAP unique identifier, valid within one mailbox and UIDVALIDITY.

@@ -168,25 +168,25 @@ func (s *Server) destination(w http.ResponseWriter, r *http.Request) (mailaccess
 
 // refresh asks for a folder's sync in the background (after a move into it).
 func (s *Server) refresh(accountID int64, mailbox string) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	s.bg.Go(func() {
+		ctx, cancel := context.WithTimeout(s.bgCtx, time.Minute)
 		defer cancel()
 		if _, err := s.syncs.SyncMailbox(ctx, accountID, mailbox); err != nil {
 			s.log.Warn("refresh after a move", "account", accountID, "mailbox", mailbox, "error", err)
 		}
-	}()
+	})
 }
 
 // markSeen marks an opened message (of folder mb) read, in the background:
 // the page does not wait for the IMAP server.
 func (s *Server) markSeen(msg mailaccess.Message, mb mailaccess.Mailbox) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	s.bg.Go(func() {
+		ctx, cancel := context.WithTimeout(s.bgCtx, time.Minute)
 		defer cancel()
 		if err := s.mail.MarkSeen(ctx, msg.AccountID, msg, mb); err != nil {
 			s.log.Warn("mark message read", "account", msg.AccountID, "message", msg.ID, "error", err)
 		}
-	}()
+	})
 }
 
 // actionError answers a failed change in words.

@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
 // New mail on an open folder page: the page subscribes to the folder's
@@ -27,6 +30,7 @@ type liveKey struct {
 type liveFolder struct {
 	subs   map[chan struct{}]struct{}
 	cancel context.CancelFunc
+	linger *time.Timer // stops the watch a while after the last page left
 }
 
 // liveHub keeps one watch per folder with subscribers.
@@ -35,25 +39,51 @@ type liveHub struct {
 	folders map[liveKey]*liveFolder
 	closed  chan struct{} // closed at shutdown: streams end
 	once    sync.Once
+	linger  time.Duration  // watchLinger
+	wg      sync.WaitGroup // the watches' goroutines
 }
 
+// maxWatchesPerAccount bounds the IMAP connections one account's open pages
+// hold in one process (Dovecot allows 10 per user and address by default);
+// the pages of further folders poll.
+const maxWatchesPerAccount = 3
+
+// watchLinger is how long a watch outlives its last page: a page that
+// reloads (as it does to show new mail) finds it still in place.
+const watchLinger = 30 * time.Second
+
 func newLiveHub() *liveHub {
-	return &liveHub{folders: map[liveKey]*liveFolder{}, closed: make(chan struct{})}
+	return &liveHub{folders: map[liveKey]*liveFolder{}, closed: make(chan struct{}), linger: watchLinger}
 }
 
 // subscribe adds a page to the folder's subscribers, starting its watch
-// (run) for the first one; the channel receives a value after each change
-// is synced. unsubscribe stops the watch with the last page.
+// (run) for the first one unless the account has maxWatchesPerAccount
+// folders watched already (then the channel never receives); the channel
+// receives a value after each change is synced. unsubscribe lets the watch
+// stop watchLinger after the last page left.
 func (h *liveHub) subscribe(key liveKey, run func(ctx context.Context, notify func())) (ch chan struct{}, unsubscribe func()) {
 	ch = make(chan struct{}, 1)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	f := h.folders[key]
 	if f == nil {
+		n := 0
+		for k := range h.folders {
+			if k.account == key.account {
+				n++
+			}
+		}
+		if n >= maxWatchesPerAccount {
+			return ch, func() {}
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		f = &liveFolder{subs: map[chan struct{}]struct{}{}, cancel: cancel}
 		h.folders[key] = f
-		go run(ctx, func() { h.notify(key) })
+		h.wg.Go(func() { run(ctx, func() { h.notify(key) }) })
+	}
+	if f.linger != nil {
+		f.linger.Stop()
+		f.linger = nil
 	}
 	f.subs[ch] = struct{}{}
 	return ch, func() {
@@ -61,9 +91,32 @@ func (h *liveHub) subscribe(key liveKey, run func(ctx context.Context, notify fu
 		defer h.mu.Unlock()
 		delete(f.subs, ch)
 		if len(f.subs) == 0 && h.folders[key] == f {
-			f.cancel()
-			delete(h.folders, key)
+			f.linger = time.AfterFunc(h.linger, func() { h.stop(key, f) })
 		}
+	}
+}
+
+// stop ends the watch of a folder left without pages.
+func (h *liveHub) stop(key liveKey, f *liveFolder) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(f.subs) == 0 && h.folders[key] == f {
+		f.cancel()
+		delete(h.folders, key)
+	}
+}
+
+// close ends every watch (shutdown).
+func (h *liveHub) close() {
+	h.once.Do(func() { close(h.closed) })
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for key, f := range h.folders {
+		if f.linger != nil {
+			f.linger.Stop()
+		}
+		f.cancel()
+		delete(h.folders, key)
 	}
 }
 
@@ -82,11 +135,22 @@ func (h *liveHub) notify(key liveKey) {
 	}
 }
 
-// Shutdown ends the event streams, so that the HTTP server's graceful
-// shutdown does not wait for them (register it with
-// http.Server.RegisterOnShutdown).
+// Shutdown ends the event streams and the folder watches, so that the HTTP
+// server's graceful shutdown does not wait for them (register it with
+// http.Server.RegisterOnShutdown), and cancels the background work of
+// requests (a sync stops at a checkpoint).
 func (s *Server) Shutdown() {
-	s.live.once.Do(func() { close(s.live.closed) })
+	s.live.close()
+	s.bgCancel()
+}
+
+// Wait waits for the work requests left running in the background (marking
+// a message read, a refresh, the folder watches and their syncs): call it
+// after the HTTP server has shut down, before closing the store.
+func (s *Server) Wait() {
+	s.Shutdown()
+	s.live.wg.Wait()
+	s.bg.Wait()
 }
 
 // Retry delays of a folder watch that failed (the server has no IDLE, is
@@ -101,7 +165,9 @@ const (
 // notify. Changes reported while a sync runs are covered by one more sync.
 func (s *Server) watchFolder(ctx context.Context, accountID int64, username, mailbox string, notify func()) {
 	kick := make(chan struct{}, 1)
-	go func() {
+	var watching sync.WaitGroup
+	defer watching.Wait()
+	watching.Go(func() {
 		delay := watchRetryMin
 		for {
 			start := time.Now()
@@ -112,6 +178,12 @@ func (s *Server) watchFolder(ctx context.Context, accountID int64, username, mai
 				}
 			})
 			if ctx.Err() != nil {
+				return
+			}
+			if errors.Is(err, mailaccess.ErrAuth) || errors.Is(err, mailaccess.ErrMailboxGone) || errors.Is(err, mailaccess.ErrNoIdle) {
+				// Retrying cannot help (and repeated refused logins could
+				// get this host banned): pages keep polling.
+				s.log.Warn("new-mail watch stopped for good; pages poll", "account", username, "mailbox", mailbox, "error", err)
 				return
 			}
 			if time.Since(start) > watchRetryMax {
@@ -125,7 +197,7 @@ func (s *Server) watchFolder(ctx context.Context, accountID int64, username, mai
 			}
 			delay = min(2*delay, watchRetryMax)
 		}
-	}()
+	})
 	for {
 		select {
 		case <-ctx.Done():

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
@@ -124,7 +125,11 @@ type Server struct {
 	byAccount, byAddress *failureLimiter
 	pages                map[string]*template.Template
 	accounts             accountCache
-	live                 *liveHub // folders watched for their open pages
+	live                 *liveHub       // folders watched for their open pages
+	bg                   sync.WaitGroup // background work of requests (Wait)
+	// bgCtx is the context of that work, cancelled by Shutdown.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
 }
 
 // New parses the templates and returns the server.
@@ -143,6 +148,7 @@ func New(cfg Config, store Store, mail Mail, syncs Syncs, admin Dispatch, sealer
 		return nil, err
 	}
 	s.pages = pages
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	return s, nil
 }
 

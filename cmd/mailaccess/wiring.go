@@ -270,10 +270,12 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	a.log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
+	err = srv.Shutdown(shutCtx)
+	w.Wait()        // background work of requests, folder watches
+	a.syncer.Wait() // message bodies still being stored
+	if err != nil {
 		return fmt.Errorf("shut down web server: %w", err)
 	}
-	a.syncer.Wait() // message bodies still being stored
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
