@@ -35,8 +35,8 @@ type pool struct {
 }
 
 type idleConn struct {
-	c      *conn
-	since  time.Time // put in the pool
+	c     *conn
+	since time.Time // put in the pool
 }
 
 // selection is the folder a pooled connection has selected for the body
