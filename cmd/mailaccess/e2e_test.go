@@ -321,8 +321,9 @@ func TestBadInputAnswersClearly(t *testing.T) {
 		t.Fatalf("owner reads message: %d", code)
 	}
 	for _, path := range []string{
-		fmt.Sprintf("/message/%d", bobMsgs[0].ID), // another account's message
-		fmt.Sprintf("/mailbox/%d", inbox.ID),      // another account's folder
+		fmt.Sprintf("/message/%d", bobMsgs[0].ID),          // another account's message
+		fmt.Sprintf("/mailbox/%d", inbox.ID),               // another account's folder
+		fmt.Sprintf("/api/v1/folders/%d/events", inbox.ID), // its new-mail events
 		"/message/999999999", "/message/abc", "/message/-1", "/mailbox/0", "/no/such/page",
 	} {
 		code, body := get(t, ca, app.URL+path)
