@@ -117,7 +117,7 @@ func (d *deadlineConn) Write(p []byte) (int, error) {
 // opened it and closed by it.
 type conn struct {
 	c    *imapclient.Client
-	nc   net.Conn // under c
+	nc   *deadlineConn // under c
 	caps imap.CapSet
 	stop func() bool
 	dead atomic.Bool // abandoned
@@ -130,10 +130,7 @@ type conn struct {
 // readSince returns when the connection's pending read started: it fails
 // Config.Timeout later unless the server sends something.
 func (c *conn) readSince() time.Time {
-	if d, ok := c.nc.(*deadlineConn); ok {
-		return time.Unix(0, d.readAt.Load())
-	}
-	return time.Time{}
+	return time.Unix(0, c.nc.readAt.Load())
 }
 
 // abandon closes a connection in the middle of a command that must not be
@@ -211,7 +208,7 @@ func (s *Syncer) dialWith(ctx context.Context, username, password string, unilat
 	// Every read and write has its own deadline: a server that stops
 	// answering in the middle of a command breaks the connection after
 	// Config.Timeout instead of hanging the sync.
-	nc := net.Conn(&deadlineConn{Conn: raw, timeout: s.cfg.Timeout})
+	nc := &deadlineConn{Conn: raw, timeout: s.cfg.Timeout}
 	var c *imapclient.Client
 	switch s.cfg.TLS {
 	case "none":

@@ -1,20 +1,17 @@
 package imapsync_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -264,109 +261,6 @@ func TestSyncIsExact(t *testing.T) {
 	})
 }
 
-// proxy forwards TCP connections to an IMAP server. It counts the
-// connections and the commands the clients send, cuts the first connection
-// whose server-to-client traffic passes cutAfter bytes (when cutAfter > 0),
-// and refuses connections while down is set.
-type proxy struct {
-	ln       net.Listener
-	target   string
-	cutAfter int64
-	cut      atomic.Bool // a connection was cut
-	down     atomic.Bool
-	accepted atomic.Int64 // connections accepted
-	commands atomic.Int64 // lines "TAG VERB ..." sent by the clients
-	selects  atomic.Int64 // SELECT and EXAMINE commands
-	logouts  atomic.Int64 // LOGOUT commands
-}
-
-func startProxy(t *testing.T, target string, cutAfter int64) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{ln: ln, target: target, cutAfter: cutAfter}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			if p.down.Load() {
-				client.Close()
-				continue
-			}
-			p.accepted.Add(1)
-			go p.serve(client)
-		}
-	}()
-	return p
-}
-
-func (p *proxy) Addr() string { return p.ln.Addr().String() }
-
-func (p *proxy) serve(client net.Conn) {
-	defer client.Close()
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		return
-	}
-	defer server.Close()
-	go func() {
-		p.forwardCommands(client, server)
-		server.Close()
-	}()
-	var n int64
-	buf := make([]byte, 4096)
-	for {
-		k, err := server.Read(buf)
-		if k > 0 {
-			if p.cutAfter > 0 && !p.cut.Load() && n+int64(k) > p.cutAfter {
-				// Forward part of the chunk, then drop both sides: the
-				// client sees a response cut in the middle.
-				client.Write(buf[:max(0, p.cutAfter-n)])
-				p.cut.Store(true)
-				return
-			}
-			n += int64(k)
-			if _, err := client.Write(buf[:k]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// forwardCommands copies the client's lines to the server, counting the
-// commands (the bytes are forwarded as they are, literals included).
-func (p *proxy) forwardCommands(client, server net.Conn) {
-	r := bufio.NewReader(client)
-	for {
-		line, err := r.ReadString('\n')
-		if len(line) > 0 {
-			if f := strings.Fields(line); len(f) >= 2 {
-				p.commands.Add(1)
-				switch strings.ToUpper(f[1]) {
-				case "SELECT", "EXAMINE":
-					p.selects.Add(1)
-				case "LOGOUT":
-					p.logouts.Add(1)
-				}
-			}
-			if _, err := server.Write([]byte(line)); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 func TestConnectionCutMidBatch(t *testing.T) {
 	ctx := context.Background()
 	for _, srv := range []struct {
@@ -381,7 +275,7 @@ func TestConnectionCutMidBatch(t *testing.T) {
 				for i := 1; i <= 40; i++ {
 					appendMessage(t, c, "INBOX", simpleMessage(i))
 				}
-				proxy := startProxy(t, fx.server.Addr, 6000)
+				proxy := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{CutAfter: 6000})
 				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 					return fx.user, fx.server.Password, nil
 				}, nil)
@@ -389,7 +283,7 @@ func TestConnectionCutMidBatch(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !proxy.cut.Load() {
+				if !proxy.Cut.Load() {
 					t.Fatal("the proxy never cut the connection")
 				}
 				if res.Added != 40 {
@@ -404,11 +298,11 @@ func TestConnectionCutMidBatch(t *testing.T) {
 				for i := 1; i <= 40; i++ {
 					appendMessage(t, c, "INBOX", simpleMessage(i))
 				}
-				proxy := startProxy(t, fx.server.Addr, 9000)
-				proxy.down.Store(false)
+				proxy := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{CutAfter: 9000})
+				proxy.Down.Store(false)
 				syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
-					if proxy.cut.Load() {
-						proxy.down.Store(true) // the server is gone for good
+					if proxy.Cut.Load() {
+						proxy.Down.Store(true) // the server is gone for good
 					}
 					return fx.user, fx.server.Password, nil
 				}, nil)
@@ -483,7 +377,7 @@ func TestResyncsReuseTheLoggedInConnection(t *testing.T) {
 		for i := 1; i <= 30; i++ {
 			appendMessage(t, c, "INBOX", simpleMessage(i))
 		}
-		proxy := startProxy(t, fx.server.Addr, 0)
+		proxy := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{})
 		syncer := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
 			return fx.user, fx.server.Password, nil
 		}, nil)
@@ -498,10 +392,10 @@ func TestResyncsReuseTheLoggedInConnection(t *testing.T) {
 				t.Fatalf("pass %d: %+v", i, res)
 			}
 			if i == 0 {
-				first = proxy.accepted.Load()
+				first = proxy.Accepted.Load()
 			}
 		}
-		if n := proxy.accepted.Load() - first; n != 0 {
+		if n := proxy.Accepted.Load() - first; n != 0 {
 			t.Fatalf("three resyncs after the first pass opened %d new connections, want 0", n)
 		}
 		appendMessage(t, c, "INBOX", simpleMessage(31))
@@ -537,10 +431,10 @@ func TestCutPassThenExpungesIsExact(t *testing.T) {
 		}
 		// A pass through a connection cut for good in the middle of the
 		// new messages stores whole batches and stops.
-		proxy := startProxy(t, fx.server.Addr, 9000)
+		proxy := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{CutAfter: 9000})
 		cut := imapsync.New(imapsync.Config{Address: proxy.Addr(), TLS: "none", BatchSize: 7}, fx.store, func(context.Context, int64) (string, string, error) {
-			if proxy.cut.Load() {
-				proxy.down.Store(true)
+			if proxy.Cut.Load() {
+				proxy.Down.Store(true)
 			}
 			return fx.user, fx.server.Password, nil
 		}, nil)

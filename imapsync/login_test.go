@@ -17,9 +17,9 @@ import (
 
 // webSyncer is a Syncer as the web server has it, reaching the server
 // through a counting proxy; the fixture's own syncer plays the worker.
-func webSyncer(t *testing.T, fx *fixture, timeout time.Duration) (*imapsync.Syncer, *proxy) {
+func webSyncer(t *testing.T, fx *fixture, timeout time.Duration) (*imapsync.Syncer, *testenv.Proxy) {
 	t.Helper()
-	p := startProxy(t, fx.server.Addr, 0)
+	p := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{})
 	s := imapsync.New(imapsync.Config{Address: p.Addr(), TLS: "none", Timeout: timeout}, fx.store, func(context.Context, int64) (string, string, error) {
 		return fx.user, fx.server.Password, nil
 	}, nil)
@@ -51,7 +51,7 @@ func TestLoginKeepsItsConnectionForTheBodies(t *testing.T) {
 	if _, err := web.Login(ctx, fx.user, fx.server.Password, func(context.Context) (int64, error) { return 0, boom }); !errors.Is(err, boom) {
 		t.Fatalf("accepted failed: err %v, want its error", err)
 	}
-	conns := proxy.accepted.Load()
+	conns := proxy.Accepted.Load()
 	folders, err := web.Login(ctx, fx.user, fx.server.Password, func(ctx context.Context) (int64, error) {
 		acc, err := fx.store.UpsertAccount(ctx, fx.user, []byte("sealed"))
 		return acc.ID, err
@@ -66,7 +66,7 @@ func TestLoginKeepsItsConnectionForTheBodies(t *testing.T) {
 	if !strings.Contains(strings.Join(names, ","), "INBOX") {
 		t.Fatalf("folders after login: %v", names)
 	}
-	if n := proxy.accepted.Load() - conns; n != 1 {
+	if n := proxy.Accepted.Load() - conns; n != 1 {
 		t.Fatalf("the login opened %d connections, want 1", n)
 	}
 
@@ -101,10 +101,10 @@ func TestLoginKeepsItsConnectionForTheBodies(t *testing.T) {
 	if err := web.MarkSeen(ctx, fx.account.ID, list[0], mb); err != nil {
 		t.Fatal(err)
 	}
-	if n := proxy.accepted.Load() - conns; n != 1 {
+	if n := proxy.Accepted.Load() - conns; n != 1 {
 		t.Fatalf("login, four body reads and a flag change opened %d connections, want 1", n)
 	}
-	if n := proxy.selects.Load(); n != 1 {
+	if n := proxy.Selects.Load(); n != 1 {
 		t.Fatalf("four body reads and a flag change in one folder selected it %d times, want 1", n)
 	}
 	if got, err := fx.store.Message(ctx, fx.account.ID, list[0].ID); err != nil || !got.Seen {
@@ -171,7 +171,7 @@ func TestKeptSelectionNeverReadsARebuiltFolder(t *testing.T) {
 			t.Fatalf("message %s of the old folder: %v, want ErrMailboxGone", m.MessageID, err)
 		}
 	}
-	if proxy.accepted.Load() == 0 {
+	if proxy.Accepted.Load() == 0 {
 		t.Fatal("no connection went through the proxy")
 	}
 }
@@ -198,10 +198,10 @@ func TestPooledConnectionOutlivesItsReadDeadline(t *testing.T) {
 	if err != nil || !strings.Contains(string(raw), list[1].MessageID) {
 		t.Fatalf("body after an idle while: %v", err)
 	}
-	if n := proxy.accepted.Load(); n != 1 {
+	if n := proxy.Accepted.Load(); n != 1 {
 		t.Fatalf("two body reads %s apart opened %d connections, want 1", 5*timeout/2, n)
 	}
-	if n := proxy.selects.Load(); n != 1 {
+	if n := proxy.Selects.Load(); n != 1 {
 		t.Fatalf("two body reads of one folder selected it %d times, want 1", n)
 	}
 }
@@ -219,17 +219,17 @@ func TestCloseLogsOutPooledConnections(t *testing.T) {
 	if _, _, err := web.FetchBody(ctx, fx.account.ID, list[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := proxy.logouts.Load(); n != 0 {
+	if n := proxy.Logouts.Load(); n != 0 {
 		t.Fatalf("%d logouts before Close, want the connection kept", n)
 	}
 	web.Close()
-	if n := proxy.logouts.Load(); n != 1 {
+	if n := proxy.Logouts.Load(); n != 1 {
 		t.Fatalf("%d logouts after Close, want 1", n)
 	}
 	if _, _, err := web.FetchBody(ctx, fx.account.ID, list[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := proxy.accepted.Load(); n != 2 {
+	if n := proxy.Accepted.Load(); n != 2 {
 		t.Fatalf("%d connections, want 2 (one before Close, one after)", n)
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -535,7 +534,7 @@ func TestBrowserShowsSyncProgressThenTheList(t *testing.T) {
 	// The worker reaches Dovecot through a gate that holds the server's
 	// answers once a part of the folder has gone through, so that the sync
 	// is still running, with part of it stored, while the page is looked at.
-	gate := startGate(t, c.server.Addr, 400<<10)
+	gate := testenv.StartProxy(t, c.server.Addr, testenv.ProxyOptions{HoldAfter: 400 << 10})
 	c.startWorker("w", 1, "MAILACCESS_IMAP_ADDRESS="+gate.Addr(), "MAILACCESS_IMAP_TIMEOUT=10m")
 	base := c.serveWeb()
 	ctx := browser(t)
@@ -557,75 +556,11 @@ func TestBrowserShowsSyncProgressThenTheList(t *testing.T) {
 		t.Fatalf("progress text %q, want it to say %q", text, want)
 	}
 	// When the sync is done the page shows the list by itself.
-	gate.open()
+	gate.Open()
 	var subjects []string
 	run1(t, ctx, chromedp.WaitVisible("table.messages", chromedp.ByQuery), texts("td.subject a", &subjects))
 	if len(subjects) != 50 || subjects[0] != "Bulk message 3000" {
 		t.Fatalf("list after the sync: %d rows, first %q", len(subjects), first(subjects))
-	}
-}
-
-// gate forwards TCP connections to a server and, once holdAfter bytes of
-// answers (all connections together) have gone through, holds the answers
-// until it is opened.
-type gate struct {
-	ln        net.Listener
-	target    string
-	holdAfter int64
-	passed    atomic.Int64
-	opened    chan struct{}
-	once      sync.Once
-}
-
-func startGate(t *testing.T, target string, holdAfter int64) *gate {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := &gate{ln: ln, target: target, holdAfter: holdAfter, opened: make(chan struct{})}
-	t.Cleanup(func() { g.open(); ln.Close() })
-	go func() {
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go g.serve(client)
-		}
-	}()
-	return g
-}
-
-func (g *gate) Addr() string { return g.ln.Addr().String() }
-
-func (g *gate) open() { g.once.Do(func() { close(g.opened) }) }
-
-func (g *gate) serve(client net.Conn) {
-	defer client.Close()
-	server, err := net.Dial("tcp", g.target)
-	if err != nil {
-		return
-	}
-	defer server.Close()
-	go func() {
-		io.Copy(server, client)
-		server.Close()
-	}()
-	buf := make([]byte, 4096)
-	for {
-		k, err := server.Read(buf)
-		if k > 0 {
-			if g.passed.Add(int64(k)) > g.holdAfter {
-				<-g.opened
-			}
-			if _, err := client.Write(buf[:k]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
 	}
 }
 
