@@ -268,6 +268,29 @@ func TestStore(t *testing.T) {
 		})
 	})
 
+	t.Run("deleting messages takes them off the folder's counts", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "henk")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(1, 10), 10); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 11}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteMessages(ctx, acc.ID, mb.ID, []UID{4, 5, 99}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != 8 || got.Unseen != 8 {
+				t.Fatalf("after deleting 2 unread messages of 10: total %d unseen %d, want 8 and 8", got.Total, got.Unseen)
+			}
+		})
+	})
+
 	t.Run("a new UIDVALIDITY drops the folder's messages", func(t *testing.T) {
 		forEachDialect(t, func(t *testing.T, s *Store) {
 			acc := mustAccount(t, s, "gina")
