@@ -74,5 +74,27 @@ func TestSearch(t *testing.T) {
 		if got := subjects(alice.ID, 0, "budget"); !slices.Equal(got, []string{"Réunion budget 2027"}) {
 			t.Errorf("after delete: %q", got)
 		}
+		// A batch stored again (a sync resumed after a cut) updates what it
+		// replays, in the index too, and adds what is new.
+		again := makeMessages(3, 5)
+		again[0].Subject = "Счёт за ноябрь" // uid 3, cached as "Счёт за октябрь"
+		again[1].Subject, again[2].Subject = "Quarterly zephyr review", "Zephyr minutes"
+		if err := s.StoreMessages(ctx, alice.ID, inbox.ID, again, 5); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string][]string{
+			"октябрь": nil,
+			"ноябрь":  {"Счёт за ноябрь"},
+			"zephyr":  {"Quarterly zephyr review", "Zephyr minutes"},
+		} {
+			got := subjects(alice.ID, inbox.ID, q)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("after a replayed batch, search %q: %q, want %q", q, got, want)
+			}
+		}
+		if n, err := s.CountMessages(ctx, alice.ID, inbox.ID); err != nil || n != 5 {
+			t.Errorf("after a replayed batch the folder holds %d messages (%v), want 5", n, err)
+		}
 	})
 }
