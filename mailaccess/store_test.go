@@ -138,6 +138,17 @@ func TestStore(t *testing.T) {
 			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(650, 700), 690); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
+			// A big replay (COPY on PostgreSQL) overwrites what it replays.
+			big := makeMessages(300, 700)
+			for i := range big {
+				big[i].Subject = "replayed"
+			}
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, big, 700); err != nil {
+				t.Fatalf("big replay: %v", err)
+			}
+			if list, _, err := s.ListMessages(ctx, acc.ID, mb.ID, nil, 1); err != nil || len(list) != 1 || list[0].Subject != "replayed" {
+				t.Fatalf("after the big replay the newest message is %+v (%v), want subject %q", list, err, "replayed")
+			}
 			uids, err := s.MailboxUIDs(ctx, acc.ID, mb.ID)
 			if err != nil {
 				t.Fatal(err)
