@@ -1,14 +1,12 @@
 package imapsync
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
 	"mime/quotedprintable"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,7 +14,6 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
-	"github.com/emersion/go-message/textproto"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -201,17 +198,71 @@ func normalizeMsgID(id string) string {
 	return id
 }
 
-var msgIDPattern = regexp.MustCompile(`<[^<>\s]+>`)
+// maxReferences bounds the ids kept of a References header.
+const maxReferences = 100
 
-// parseReferences extracts the message ids of a fetched References header.
+// parseReferences extracts the message ids (<...> with no space or angle
+// bracket inside, at most maxReferences) of a fetched References header:
+// the first field of that name in raw, with its folded lines. It runs for
+// every new message, so it scans the bytes once instead of parsing a
+// header.
 func parseReferences(raw []byte) string {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(append(bytes.TrimRight(raw, "\r\n"), "\r\n\r\n"...))))
-	if err != nil {
+	v, ok := headerValue(raw, "references")
+	if !ok {
 		return ""
 	}
-	ids := msgIDPattern.FindAllString(h.Get("References"), 100)
-	return sanitize(strings.Join(ids, " "))
+	var b strings.Builder
+	n := 0
+	for n < maxReferences {
+		start := bytes.IndexByte(v, '<')
+		if start < 0 {
+			break
+		}
+		end := start + 1
+		for end < len(v) && v[end] != '>' && v[end] != '<' && !isSpace(v[end]) {
+			end++
+		}
+		if end < len(v) && v[end] == '>' && end > start+1 {
+			if n > 0 {
+				b.WriteByte(' ')
+			}
+			b.Write(v[start : end+1])
+			n++
+			end++
+		}
+		v = v[end:]
+	}
+	return sanitize(b.String())
 }
+
+// headerValue returns the value of the first field called name (lower
+// case) in a raw header, continuation lines included.
+func headerValue(raw []byte, name string) ([]byte, bool) {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i+1], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 || isSpace(line[0]) || !strings.EqualFold(string(bytes.TrimRight(line[:colon], " \t")), name) {
+			continue
+		}
+		end := 0 // the value runs on over lines that start with white space
+		for end < len(raw) && (raw[end] == ' ' || raw[end] == '\t') {
+			if i := bytes.IndexByte(raw[end:], '\n'); i >= 0 {
+				end += i + 1
+			} else {
+				end = len(raw)
+			}
+		}
+		return append(line[colon+1:len(line):len(line)], raw[:end]...), true
+	}
+	return nil, false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // convertStructure turns a BODYSTRUCTURE into the stored part tree.
 func convertStructure(bs imap.BodyStructure, path []int) *mailaccess.Part {

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -78,6 +79,10 @@ func fillHeader(m *mailaccess.Message, h textproto.Header) {
 	}
 	m.References = sanitize(strings.Join(msgIDPattern.FindAllString(h.Get("References"), 100), " "))
 }
+
+// msgIDPattern matches a message id: <...> with no space or angle bracket
+// inside (parseReferences scans for the same without a regexp).
+var msgIDPattern = regexp.MustCompile(`<[^<>\s]+>`)
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
