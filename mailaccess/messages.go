@@ -219,7 +219,9 @@ type FlagUpdate struct {
 }
 
 // UpdateFlags applies flag changes to cached messages of one folder in one
-// transaction. UIDs not in the cache are ignored.
+// transaction, and moves the folder's unread count by as many messages as
+// became read or unread, so that the folder list is right before the next
+// sync. UIDs not in the cache are ignored.
 func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, updates []FlagUpdate) error {
 	if len(updates) == 0 {
 		return nil
@@ -231,12 +233,48 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 			return fmt.Errorf("prepare flag update: %w", err)
 		}
 		defer stmt.Close()
-		for _, u := range updates {
-			var m Message
-			m.SetFlags(u.Flags)
-			if _, err := stmt.ExecContext(ctx, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft, u.ModSeq, accountID, mailboxID, u.UID); err != nil {
-				return fmt.Errorf("update flags of uid %d: %w", u.UID, err)
+		unread := func(chunk []FlagUpdate) (int, error) {
+			uids := make([]UID, len(chunk))
+			for i, u := range chunk {
+				uids[i] = u.UID
 			}
+			q, args, err := sqlx.In(`SELECT COUNT(*) FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) AND NOT seen`, accountID, mailboxID, uids)
+			if err != nil {
+				return 0, err
+			}
+			var n int
+			if err := tx.GetContext(ctx, &n, tx.Rebind(q), args...); err != nil {
+				return 0, fmt.Errorf("count unread messages of mailbox %d: %w", mailboxID, err)
+			}
+			return n, nil
+		}
+		delta := 0
+		for start := 0; start < len(updates); start += rowsPerInsert {
+			chunk := updates[start:min(start+rowsPerInsert, len(updates))]
+			before, err := unread(chunk)
+			if err != nil {
+				return err
+			}
+			for _, u := range chunk {
+				var m Message
+				m.SetFlags(u.Flags)
+				if _, err := stmt.ExecContext(ctx, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft, u.ModSeq, accountID, mailboxID, u.UID); err != nil {
+					return fmt.Errorf("update flags of uid %d: %w", u.UID, err)
+				}
+			}
+			after, err := unread(chunk)
+			if err != nil {
+				return err
+			}
+			delta += after - before
+		}
+		if delta == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET unseen = CASE WHEN unseen + ? > 0 THEN unseen + ? ELSE 0 END
+			WHERE account_id = ? AND id = ?`), delta, delta, accountID, mailboxID)
+		if err != nil {
+			return fmt.Errorf("unread count of mailbox %d: %w", mailboxID, err)
 		}
 		return nil
 	})

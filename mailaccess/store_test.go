@@ -302,6 +302,46 @@ func TestStore(t *testing.T) {
 		})
 	})
 
+	t.Run("flag changes move the folder's unread count", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "ines")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(1, 10), 10); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 11}); err != nil {
+				t.Fatal(err)
+			}
+			unseen := func() int {
+				t.Helper()
+				got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Unseen
+			}
+			// Three read, one flagged but still unread, one not cached.
+			err := s.UpdateFlags(ctx, acc.ID, mb.ID, []FlagUpdate{
+				{UID: 1, Flags: []string{`\Seen`}}, {UID: 2, Flags: []string{`\Seen`, `\Flagged`}}, {UID: 3, Flags: []string{`\Seen`}},
+				{UID: 4, Flags: []string{`\Flagged`}}, {UID: 99, Flags: []string{`\Seen`}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := unseen(); n != 7 {
+				t.Fatalf("after reading 3 of 10: unseen %d, want 7", n)
+			}
+			// Read again (no change) and one back to unread.
+			err = s.UpdateFlags(ctx, acc.ID, mb.ID, []FlagUpdate{{UID: 1, Flags: []string{`\Seen`}}, {UID: 2, Flags: []string{`\Flagged`}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := unseen(); n != 8 {
+				t.Fatalf("after marking one unread again: unseen %d, want 8", n)
+			}
+		})
+	})
+
 	t.Run("a new UIDVALIDITY drops the folder's messages", func(t *testing.T) {
 		forEachDialect(t, func(t *testing.T, s *Store) {
 			acc := mustAccount(t, s, "gina")
