@@ -2,6 +2,7 @@ package imapsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -136,10 +137,12 @@ func (s *Syncer) acquire(ctx context.Context, accountID int64) (*conn, error) {
 // folder deleted meanwhile).
 func (s *Syncer) acquireIn(ctx context.Context, accountID int64, mb mailaccess.Mailbox, uid mailaccess.UID, fresh bool) (c *conn, reused bool, err error) {
 	want := selection{name: mb.Name, validity: mb.UIDValidity}
+	pooled := true
 	if c = s.take(accountID, func(*conn) bool { return true }, func(c *conn) bool { return c.sel == want }); c == nil {
 		if c, err = s.login(ctx, accountID); err != nil {
 			return nil, false, err
 		}
+		pooled = false
 	} else {
 		c.bind(ctx)
 	}
@@ -150,6 +153,17 @@ func (s *Syncer) acquireIn(ctx context.Context, accountID int64, mb mailaccess.M
 	}
 	c.sel = selection{}
 	sel, err := c.c.Select(mb.Name, nil).Wait()
+	var refused *imap.Error
+	if err != nil && pooled && !errors.As(err, &refused) && ctx.Err() == nil {
+		// An idle connection can die at any moment (a server drops the
+		// connection whose folder was deleted, and its goodbye may land
+		// after the pool's check): once more on a new login.
+		s.release(accountID, c)
+		if c, err = s.login(ctx, accountID); err != nil {
+			return nil, false, err
+		}
+		sel, err = c.c.Select(mb.Name, nil).Wait()
+	}
 	if err != nil {
 		s.release(accountID, c)
 		return nil, false, s.connErr(ctx, fmt.Sprintf("select %q", mb.Name), err)
