@@ -262,7 +262,7 @@ func headerValue(raw []byte, name string) ([]byte, bool) {
 	return nil, false
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' }
 
 // convertStructure turns a BODYSTRUCTURE into the stored part tree.
 func convertStructure(bs imap.BodyStructure, path []int) *mailaccess.Part {

@@ -103,6 +103,7 @@ func TestParseReferencesMatchesAHeaderParse(t *testing.T) {
 		"REFERENCES : <a@x>\r\n",
 		"References: <a b@x> <@> <> <<c@z>> <d@w\r\n\r\n", // broken ids are skipped
 		"References: <caf\xe9@x> <nul\x00@y>\r\n\r\n",     // 8-bit and NUL bytes
+		"References: <a\fb@x> <c@y>\r\n\r\n",              // a form feed is white space
 		"References: <a@x>\r\nReferences: <b@y>\r\n\r\n",  // the first field only
 		"\r\n",
 		"",

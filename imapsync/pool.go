@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -153,12 +156,11 @@ func (s *Syncer) acquireIn(ctx context.Context, accountID int64, mb mailaccess.M
 	}
 	c.sel = selection{}
 	sel, err := c.c.Select(mb.Name, nil).Wait()
-	var refused *imap.Error
-	if err != nil && pooled && !errors.As(err, &refused) && ctx.Err() == nil {
+	if err != nil && pooled && connGone(err) && ctx.Err() == nil {
 		// An idle connection can die at any moment (a server drops the
 		// connection whose folder was deleted, and its goodbye may land
 		// after the pool's check): once more on a new login.
-		s.release(accountID, c)
+		c.Close()
 		if c, err = s.login(ctx, accountID); err != nil {
 			return nil, false, err
 		}
@@ -174,6 +176,13 @@ func (s *Syncer) acquireIn(ctx context.Context, accountID int64, mb mailaccess.M
 	}
 	c.sel, c.selNext = want, mailaccess.UID(sel.UIDNext)
 	return c, false, nil
+}
+
+// connGone reports whether err says that the connection itself is gone
+// (closed by either side), not that the server refused or is slow.
+func connGone(err error) bool {
+	return errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // release gives a connection back for reuse, or closes it when it is broken

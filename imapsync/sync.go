@@ -395,7 +395,7 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	}
 
 	// The folder's total, known without counting when the set is unchanged.
-	st := mailaccess.MailboxState{UIDNext: mailaccess.UID(sel.UIDNext), Total: m.Total, TotalKnown: sameSet}
+	st := mailaccess.MailboxState{UIDNext: mailaccess.UID(sel.UIDNext), Total: m.Total, TotalKnown: sameSet, TotalAt: m.LastUID}
 	if !sameSet {
 		// Self-check: the cache must now hold exactly the server's set.
 		// When it does not (a gap left by an older engine, a message
@@ -409,6 +409,8 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 			n = m.Total - res.Vanished
 		} else if n, err = s.store.CountMessages(ctx, m.AccountID, m.ID); err != nil {
 			return res, err
+		} else {
+			st.TotalAt = 0 // counted now
 		}
 		st.Total, st.TotalKnown = n, true
 		if n != serverCount {

@@ -148,6 +148,11 @@ type MailboxState struct {
 	// Otherwise SaveMailboxState counts.
 	Total      int
 	TotalKnown bool
+	// TotalAt, when not 0, is the checkpoint (last_uid) that Total was
+	// derived at: if another pass moved the checkpoint since, the rows are
+	// counted instead, so that a total from before its messages is never
+	// stored as the folder's count.
+	TotalAt UID
 }
 
 // SaveMailboxState records the result of a complete sync pass: the folder's
@@ -157,7 +162,11 @@ type MailboxState struct {
 func (s *Store) SaveMailboxState(ctx context.Context, accountID, id int64, st MailboxState) error {
 	total := `(SELECT COUNT(*) FROM messages WHERE mailbox_id = ?)`
 	args := []any{st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id}
-	if st.TotalKnown {
+	switch {
+	case st.TotalKnown && st.TotalAt != 0:
+		total = `CASE WHEN last_uid = ? THEN ? ELSE ` + total + ` END`
+		args = append(args[:len(args)-1], st.TotalAt, st.Total, id)
+	case st.TotalKnown:
 		total = `?`
 		args[len(args)-1] = st.Total
 	}

@@ -39,6 +39,7 @@ const rowsPerInsert = 500
 // mailbox and UID) is overwritten, so a replayed batch creates no duplicate.
 // The checkpoint never moves backwards.
 func (s *Store) StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []Message, checkpoint UID) error {
+	msgs = lastOfEachUID(msgs)
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if s.dialect == SQLite {
 			if err := s.insertMessagesSQLite(ctx, tx, accountID, mailboxID, msgs); err != nil {
@@ -58,6 +59,33 @@ func (s *Store) StoreMessages(ctx context.Context, accountID, mailboxID int64, m
 		}
 		return nil
 	})
+}
+
+// lastOfEachUID returns msgs with one message per UID, the last one given:
+// a batch can hold a message twice (fetched again after a failure), and one
+// statement may not insert and then update the same row.
+func lastOfEachUID(msgs []Message) []Message {
+	ascending := true
+	for i := 1; i < len(msgs) && ascending; i++ {
+		ascending = msgs[i].UID > msgs[i-1].UID
+	}
+	if ascending {
+		return msgs
+	}
+	last := make(map[UID]int, len(msgs))
+	for i, m := range msgs {
+		last[m.UID] = i
+	}
+	if len(last) == len(msgs) {
+		return msgs
+	}
+	out := make([]Message, 0, len(last))
+	for i, m := range msgs {
+		if last[m.UID] == i {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // upsertMessages writes msgs with multi-row INSERT ... ON CONFLICT DO UPDATE
@@ -233,11 +261,7 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 			return fmt.Errorf("prepare flag update: %w", err)
 		}
 		defer stmt.Close()
-		unread := func(chunk []FlagUpdate) (int, error) {
-			uids := make([]UID, len(chunk))
-			for i, u := range chunk {
-				uids[i] = u.UID
-			}
+		unread := func(uids []UID) (int, error) {
 			q, args, err := sqlx.In(`SELECT COUNT(*) FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) AND NOT seen`, accountID, mailboxID, uids)
 			if err != nil {
 				return 0, err
@@ -251,7 +275,24 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 		delta := 0
 		for start := 0; start < len(updates); start += rowsPerInsert {
 			chunk := updates[start:min(start+rowsPerInsert, len(updates))]
-			before, err := unread(chunk)
+			uids := make([]UID, len(chunk))
+			for i, u := range chunk {
+				uids[i] = u.UID
+			}
+			if s.dialect == Postgres {
+				// Lock the rows first, so that a concurrent change of the
+				// same messages is not counted by both transactions
+				// (SQLite runs one writer at a time).
+				q, args, err := sqlx.In(`SELECT uid FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) ORDER BY uid FOR UPDATE`, accountID, mailboxID, uids)
+				if err != nil {
+					return err
+				}
+				var locked []UID
+				if err := tx.SelectContext(ctx, &locked, tx.Rebind(q), args...); err != nil {
+					return fmt.Errorf("lock messages of mailbox %d: %w", mailboxID, err)
+				}
+			}
+			before, err := unread(uids)
 			if err != nil {
 				return err
 			}
@@ -262,7 +303,7 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 					return fmt.Errorf("update flags of uid %d: %w", u.UID, err)
 				}
 			}
-			after, err := unread(chunk)
+			after, err := unread(uids)
 			if err != nil {
 				return err
 			}

@@ -32,6 +32,12 @@ const (
 // ErrSchemaBehind is returned by Open when the database needs migrations.
 var ErrSchemaBehind = errors.New("database schema is behind this binary")
 
+// ErrSchemaAhead is returned by Open when the database was migrated by a
+// newer binary: this one would write to it in ways the newer schema no
+// longer expects (from version 8 on, SQLite's search index is filled by the
+// store, not by a trigger).
+var ErrSchemaAhead = errors.New("database schema is newer than this binary")
+
 // Store is the cache: accounts, mailboxes, messages, bodies, sessions, jobs.
 // It is safe for concurrent use.
 type Store struct {
@@ -137,6 +143,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if current < target {
 		db.Close()
 		return nil, fmt.Errorf("%w: it is at version %d, this binary needs %d; run `mailaccess migrate`", ErrSchemaBehind, current, target)
+	}
+	if current > target {
+		db.Close()
+		return nil, fmt.Errorf("%w: it is at version %d, this binary knows versions up to %d; run the newer mailaccess", ErrSchemaAhead, current, target)
 	}
 	return s, nil
 }

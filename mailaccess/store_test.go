@@ -127,6 +127,29 @@ func TestStore(t *testing.T) {
 		})
 	})
 
+	t.Run("a schema migrated by a newer binary is refused", func(t *testing.T) {
+		for _, d := range []Dialect{SQLite, Postgres} {
+			t.Run(string(d), func(t *testing.T) {
+				url := "sqlite:" + filepath.Join(t.TempDir(), "cache.db")
+				if d == Postgres {
+					url = testenv.PostgresDB(t)
+				}
+				s, err := Open(ctx, url, Options{Migrate: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = s.db.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, true)`)
+				s.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Open(ctx, url, Options{}); !errors.Is(err, ErrSchemaAhead) {
+					t.Fatalf("open of a database at version 9999: got %v, want ErrSchemaAhead", err)
+				}
+			})
+		}
+	})
+
 	t.Run("a stored batch moves the checkpoint and a replay makes no duplicate", func(t *testing.T) {
 		forEachDialect(t, func(t *testing.T, s *Store) {
 			acc := mustAccount(t, s, "carol")
@@ -138,16 +161,18 @@ func TestStore(t *testing.T) {
 			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(650, 700), 690); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
-			// A big replay (COPY on PostgreSQL) overwrites what it replays.
-			big := makeMessages(300, 700)
+			// A big replay (COPY on PostgreSQL) overwrites what it replays;
+			// a message given twice in one batch is stored as given last.
+			big := append(makeMessages(300, 700), makeMessages(700, 700)...)
 			for i := range big {
 				big[i].Subject = "replayed"
 			}
+			big[len(big)-1].Subject = "fetched again"
 			if err := s.StoreMessages(ctx, acc.ID, mb.ID, big, 700); err != nil {
 				t.Fatalf("big replay: %v", err)
 			}
-			if list, _, err := s.ListMessages(ctx, acc.ID, mb.ID, nil, 1); err != nil || len(list) != 1 || list[0].Subject != "replayed" {
-				t.Fatalf("after the big replay the newest message is %+v (%v), want subject %q", list, err, "replayed")
+			if list, _, err := s.ListMessages(ctx, acc.ID, mb.ID, nil, 2); err != nil || len(list) != 2 || list[0].Subject != "fetched again" || list[1].Subject != "replayed" {
+				t.Fatalf("after the big replay the newest messages are %+v (%v), want subjects %q, %q", list, err, "fetched again", "replayed")
 			}
 			uids, err := s.MailboxUIDs(ctx, acc.ID, mb.ID)
 			if err != nil {
@@ -298,6 +323,35 @@ func TestStore(t *testing.T) {
 			}
 			if got.Total != 8 || got.Unseen != 8 {
 				t.Fatalf("after deleting 2 unread messages of 10: total %d unseen %d, want 8 and 8", got.Total, got.Unseen)
+			}
+		})
+	})
+
+	t.Run("a total derived at an older checkpoint is not stored", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "jules")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(1, 10), 10); err != nil {
+				t.Fatal(err)
+			}
+			total := func(st MailboxState) int {
+				t.Helper()
+				if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, st); err != nil {
+					t.Fatal(err)
+				}
+				got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Total
+			}
+			// Another pass stored messages up to 10 after this one read the
+			// folder at checkpoint 7: its total is counted instead.
+			if n := total(MailboxState{UIDNext: 11, Total: 3, TotalKnown: true, TotalAt: 7}); n != 10 {
+				t.Fatalf("total derived at checkpoint 7 of a folder now at 10: stored %d, want the count 10", n)
+			}
+			if n := total(MailboxState{UIDNext: 11, Total: 9, TotalKnown: true, TotalAt: 10}); n != 9 {
+				t.Fatalf("total derived at the current checkpoint: stored %d, want 9", n)
 			}
 		})
 	})
