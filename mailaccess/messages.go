@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // messageInsertColumns are the columns written when a message enters the cache.
@@ -159,7 +158,7 @@ func (s *Store) copyMessages(ctx context.Context, tx *sqlx.Tx, accountID, mailbo
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE messages_in ON COMMIT DROP AS SELECT `+cols+` FROM messages WITH NO DATA`); err != nil {
 		return fmt.Errorf("create the staging table: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("messages_in", messageInsertColumns...))
+	stmt, err := tx.PrepareContext(ctx, `COPY messages_in (`+cols+`) FROM STDIN`)
 	if err != nil {
 		return fmt.Errorf("start copying %d messages: %w", len(msgs), err)
 	}
