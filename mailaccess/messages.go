@@ -15,6 +15,13 @@ var messageInsertColumns = []string{
 	"reply_to", "message_id", "in_reply_to", "refs", "structure", "has_attachments", "preview", "thread_key",
 }
 
+// insertColumnList and insertRow are messageInsertColumns as SQL: the
+// column list and one row of placeholders.
+var (
+	insertColumnList = strings.Join(messageInsertColumns, ", ")
+	insertRow        = "(" + strings.TrimSuffix(strings.Repeat("?, ", len(messageInsertColumns)), ", ") + ")"
+)
+
 func messageArgs(m *Message) []any {
 	return []any{
 		m.AccountID, m.MailboxID, m.UID, m.ModSeq, m.Flags, m.Seen, m.Flagged, m.Answered, m.Draft,
@@ -154,7 +161,7 @@ const copyMinRows = 256
 // makes the server parse and plan a 12,500-parameter statement per 500
 // rows; COPY streams the rows (100k messages: 8.2 s -> 5.8 s of writing).
 func (s *Store) copyMessages(ctx context.Context, tx *sqlx.Tx, accountID, mailboxID int64, msgs []Message) error {
-	cols := strings.Join(messageInsertColumns, ", ")
+	cols := insertColumnList
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE messages_in ON COMMIT DROP AS SELECT `+cols+` FROM messages WITH NO DATA`); err != nil {
 		return fmt.Errorf("create the staging table: %w", err)
 	}
@@ -198,9 +205,8 @@ var upsertClause = func() string {
 const searchPeople = `from_name || ' ' || from_addr || ' ' || to_addrs || ' ' || cc_addrs`
 
 // insertOneSQL inserts one message unless the folder already caches its UID.
-var insertOneSQL = "INSERT INTO messages (" + strings.Join(messageInsertColumns, ", ") + ") VALUES (" +
-	strings.TrimSuffix(strings.Repeat("?, ", len(messageInsertColumns)), ", ") +
-	") ON CONFLICT (mailbox_id, uid) DO NOTHING"
+var insertOneSQL = "INSERT INTO messages (" + insertColumnList + ") VALUES " + insertRow +
+	" ON CONFLICT (mailbox_id, uid) DO NOTHING"
 
 func (s *Store) upsertChunk(ctx context.Context, tx *sqlx.Tx, accountID, mailboxID int64, msgs []Message) error {
 	if len(msgs) == 0 {
@@ -208,9 +214,8 @@ func (s *Store) upsertChunk(ctx context.Context, tx *sqlx.Tx, accountID, mailbox
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO messages (")
-	b.WriteString(strings.Join(messageInsertColumns, ", "))
+	b.WriteString(insertColumnList)
 	b.WriteString(") VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(messageInsertColumns)), ", ") + ")"
 	args := make([]any, 0, len(msgs)*len(messageInsertColumns))
 	for i := range msgs {
 		m := &msgs[i]
@@ -218,7 +223,7 @@ func (s *Store) upsertChunk(ctx context.Context, tx *sqlx.Tx, accountID, mailbox
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(row)
+		b.WriteString(insertRow)
 		args = append(args, messageArgs(m)...)
 	}
 	b.WriteString(upsertClause)

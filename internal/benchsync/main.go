@@ -530,10 +530,8 @@ SyncState *
 	// few seconds (its directory mtimes are too recent to trust), which
 	// costs any client 0.1-1 s per SELECT at 100k. The changes were made
 	// "elsewhere", earlier: measure every client on the settled server.
-	if took, err := settle(dc.Addr, user, dc.Password); err != nil {
+	if err := settled(dc, user, "the changes"); err != nil {
 		return err
-	} else {
-		fmt.Fprintf(os.Stderr, "Dovecot settled %v after the changes\n", took.Round(time.Millisecond))
 	}
 	if want["mbsync"] {
 		if err := mbsync("mbsync after 100 flags + 100 expunges", o.n); err != nil {
