@@ -11,7 +11,8 @@
 //     such folders.)
 //  3. Vanished and new messages. New ones are the server's UIDs above the
 //     checkpoint; when the server's count is the cache's plus the new ones,
-//     nothing vanished (one UID SEARCH of the range above the checkpoint).
+//     nothing vanished (one UID SEARCH of the range above the checkpoint, not
+//     even that when UIDNEXT has not moved since the last complete pass).
 //     The cache's count is the total of the last complete pass while the
 //     checkpoint has not moved since (Mailbox.CountedUID), else counted.
 //     Otherwise the server's whole UID set (ESEARCH compact ranges) is

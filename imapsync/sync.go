@@ -368,7 +368,7 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	var added []mailaccess.UID
 	serverCount := int(sel.NumMessages)
 	if !sameSet {
-		added, serverCount, res.Vanished, err = ss.diffServer(ctx, m, sel.NumMessages)
+		added, serverCount, res.Vanished, err = ss.diffServer(ctx, m, sel.NumMessages, mailaccess.UID(sel.UIDNext))
 		if err != nil {
 			return res, err
 		}
@@ -448,17 +448,23 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 // the cache's count plus the new ones, nothing vanished (the cheap path:
 // one UID SEARCH of the range above the checkpoint). Otherwise the server's
 // whole UID set (ESEARCH compact ranges where offered) is fetched and every
-// cached UID outside it is deleted, by ranges.
-func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count uint32) (added []mailaccess.UID, serverCount, vanished int, err error) {
+// cached UID outside it is deleted, by ranges. When UIDNEXT has not moved
+// since the last complete pass, no UID above the checkpoint can exist, and
+// the search of that range is skipped.
+func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count uint32, uidNext mailaccess.UID) (added []mailaccess.UID, serverCount, vanished int, err error) {
 	s := ss.s
 	if count == 0 {
 		n, err := s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, []mailaccess.UIDRange{{First: 1, Last: math.MaxUint32}})
 		return nil, 0, n, err
 	}
 	if m.LastUID > 0 {
-		above, err := ss.search(ctx, &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}})
-		if err != nil {
-			return nil, 0, 0, err
+		var above []imap.UIDRange
+		// UIDNEXT recorded by the last complete pass (SaveMailboxState),
+		// which stored every UID below it: nothing new since.
+		if m.SyncedAt.IsZero() || m.UIDNext != uidNext {
+			if above, err = ss.search(ctx, &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}}); err != nil {
+				return nil, 0, 0, err
+			}
 		}
 		for _, r := range above {
 			for u := max(r.Start, imap.UID(m.LastUID+1)); u <= r.Stop && u != 0; u++ {

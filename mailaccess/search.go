@@ -96,3 +96,94 @@ func (s *Store) MessagesByUID(ctx context.Context, accountID, mailboxID int64, u
 // SearchWords is the query split as SearchMessages splits it, for a search
 // on the IMAP server.
 func SearchWords(query string) []string { return searchTerms(query) }
+
+// PurgeSearch removes up to limit deleted messages from the full-text index
+// (SQLite; a no-op on PostgreSQL, whose index lives in the rows) and reports
+// how many it removed and whether more are waiting. Deleting a message only
+// queues its id (migration 0009), so that deletes stay cheap on a sync's
+// path; the long-lived processes call this in the background and
+// `mailaccess sync` once the queue is long. Each call is one transaction:
+// call it again while more is true.
+func (s *Store) PurgeSearch(ctx context.Context, limit int) (int, bool, error) {
+	if s.dialect != SQLite || limit <= 0 {
+		return 0, false, nil
+	}
+	var n int
+	var more bool
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, `SELECT id FROM search_purge ORDER BY id LIMIT ?`, limit+1); err != nil {
+			return fmt.Errorf("read the search index's purge queue: %w", err)
+		}
+		more = len(ids) > limit
+		ids = ids[:min(len(ids), limit)]
+		n = len(ids)
+		if n == 0 {
+			return nil
+		}
+		stmt, err := tx.PrepareContext(ctx, `DELETE FROM message_search WHERE rowid = ?`)
+		if err != nil {
+			return fmt.Errorf("prepare search index purge: %w", err)
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			if _, err := stmt.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("remove message %d from the search index: %w", id, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_purge WHERE id <= ?`, ids[n-1]); err != nil {
+			return fmt.Errorf("trim the search index's purge queue: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return n, more, nil
+}
+
+// purgeChunk is how many deleted messages one PurgeSearch transaction
+// removes from the index when draining: about 70 ms of writing, so a
+// sync waiting for the write lock waits little.
+const purgeChunk = 2000
+
+// DrainSearchPurge empties the search index's purge queue (see PurgeSearch),
+// one transaction per purgeChunk, when at least minBacklog messages wait;
+// it returns how many it removed. The serving processes call it every few
+// seconds with a minimum of 1; `mailaccess sync` with a large one, so that
+// a deployment that only runs one-shot syncs purges in big, cheap batches.
+func (s *Store) DrainSearchPurge(ctx context.Context, minBacklog int) (int, error) {
+	if s.dialect != SQLite {
+		return 0, nil
+	}
+	if n, err := s.SearchPurgeBacklog(ctx); err != nil || n < max(minBacklog, 1) {
+		return 0, err
+	}
+	total := 0
+	for {
+		n, more, err := s.PurgeSearch(ctx, purgeChunk)
+		total += n
+		if err != nil || !more {
+			return total, err
+		}
+	}
+}
+
+// OneShotPurgeBacklog is how many deleted messages make a one-shot process
+// (`mailaccess sync`) drain the search index's purge queue after its pass:
+// about 33 µs a message in bulk, against about 180 µs each inside a resync's
+// delete.
+const OneShotPurgeBacklog = 5000
+
+// SearchPurgeBacklog returns how many deleted messages wait to leave the
+// full-text index (0 on PostgreSQL).
+func (s *Store) SearchPurgeBacklog(ctx context.Context) (int, error) {
+	if s.dialect != SQLite {
+		return 0, nil
+	}
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM search_purge`); err != nil {
+		return 0, fmt.Errorf("count the search index's purge queue: %w", err)
+	}
+	return n, nil
+}

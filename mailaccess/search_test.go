@@ -2,6 +2,7 @@ package mailaccess
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -95,6 +96,102 @@ func TestSearch(t *testing.T) {
 		}
 		if n, err := s.CountMessages(ctx, alice.ID, inbox.ID); err != nil || n != 5 {
 			t.Errorf("after a replayed batch the folder holds %d messages (%v), want 5", n, err)
+		}
+	})
+}
+
+// Deleted messages leave search results at once and the SQLite index when
+// the purge queue is drained, whichever way they were deleted; messages
+// stored after a purge are found as usual.
+func TestSearchPurge(t *testing.T) {
+	ctx := context.Background()
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		alice := mustAccount(t, s, "alice")
+		inbox := mustMailbox(t, s, alice.ID, "INBOX")
+		trash := mustMailbox(t, s, alice.ID, "Trash")
+		msgs := makeMessages(1, 6)
+		for i := range msgs {
+			msgs[i].Subject = fmt.Sprintf("quokka report %d", i+1)
+		}
+		if err := s.StoreMessages(ctx, alice.ID, inbox.ID, msgs, 6); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StoreMessages(ctx, alice.ID, trash.ID, makeMessages(1, 3), 3); err != nil {
+			t.Fatal(err)
+		}
+		found := func() []UID {
+			t.Helper()
+			list, _, err := s.SearchMessages(ctx, alice.ID, 0, "quokka", nil, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var uids []UID
+			for _, m := range list {
+				uids = append(uids, m.UID)
+			}
+			slices.Sort(uids)
+			return uids
+		}
+		// Vanished on the server (a resync), deleted from the web, and a
+		// whole folder rebuilt (new UIDVALIDITY).
+		if _, err := s.DeleteMessageRanges(ctx, alice.ID, inbox.ID, []UIDRange{{First: 2, Last: 3}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteMessages(ctx, alice.ID, inbox.ID, []UID{5}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ResetMailbox(ctx, alice.ID, trash.ID, 77); err != nil {
+			t.Fatal(err)
+		}
+		if got := found(); !slices.Equal(got, []UID{1, 4, 6}) {
+			t.Fatalf("search after deletes: uids %v, want [1 4 6]", got)
+		}
+		backlog, err := s.SearchPurgeBacklog(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Dialect() == Postgres {
+			if backlog != 0 {
+				t.Fatalf("PostgreSQL purge backlog %d, want 0", backlog)
+			}
+			return
+		}
+		if backlog != 6 { // 3 from INBOX, the 3 of Trash
+			t.Fatalf("purge backlog %d, want 6", backlog)
+		}
+		if n, err := s.DrainSearchPurge(ctx, 7); err != nil || n != 0 {
+			t.Fatalf("drain below its minimum removed %d (%v), want 0", n, err)
+		}
+		if n, more, err := s.PurgeSearch(ctx, 4); err != nil || n != 4 || !more {
+			t.Fatalf("purge of 4: %d, more %v (%v); want 4, true", n, more, err)
+		}
+		if n, err := s.DrainSearchPurge(ctx, 1); err != nil || n != 2 {
+			t.Fatalf("drain: %d (%v), want 2", n, err)
+		}
+		var indexed, cached int
+		if err := s.db.GetContext(ctx, &indexed, `SELECT COUNT(*) FROM message_search`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.GetContext(ctx, &cached, `SELECT COUNT(*) FROM messages`); err != nil {
+			t.Fatal(err)
+		}
+		if indexed != cached || cached != 3 {
+			t.Fatalf("after the purge the index holds %d rows for %d messages, want 3 and 3", indexed, cached)
+		}
+		if err := s.db.GetContext(ctx, &indexed, `SELECT COUNT(*) FROM message_search WHERE message_search MATCH 'quokka'`); err != nil || indexed != 3 {
+			t.Fatalf("index matches %d rows for quokka (%v), want 3", indexed, err)
+		}
+		if n, more, err := s.PurgeSearch(ctx, 10); err != nil || n != 0 || more {
+			t.Fatalf("purge of an empty queue: %d, more %v (%v)", n, more, err)
+		}
+		// New messages in the rebuilt folder are indexed as usual.
+		again := makeMessages(1, 2)
+		again[0].Subject, again[1].Subject = "quokka again", "other"
+		if err := s.StoreMessages(ctx, alice.ID, trash.ID, again, 2); err != nil {
+			t.Fatal(err)
+		}
+		if got := found(); !slices.Equal(got, []UID{1, 1, 4, 6}) {
+			t.Fatalf("search after new messages: uids %v, want [1 1 4 6]", got)
 		}
 	})
 }

@@ -164,5 +164,14 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		}
 		fmt.Fprintf(stdout, "total %.1f ms\n", sum.DurationMS)
 	}
+	// Deleted messages leave the SQLite search index in bulk: a one-shot
+	// sync purges once enough wait (a serving process does it every few
+	// seconds), so a deployment that only runs this command keeps the
+	// index small too.
+	if n, perr := t.store.DrainSearchPurge(ctx, mailaccess.OneShotPurgeBacklog); perr != nil {
+		logger.Warn("purge deleted messages from the search index", "error", perr)
+	} else if n > 0 {
+		logger.Debug("deleted messages purged from the search index", "count", n)
+	}
 	return err
 }

@@ -261,6 +261,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.expireSessions(ctx)
+	go a.purgeSearch(ctx)
 	go a.dispatcher.RunRescuer(ctx)
 	select {
 	case err := <-errc:
@@ -282,16 +283,44 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// searchPurgeInterval is how often a serving process removes deleted
+// messages from the SQLite search index (Store.DrainSearchPurge).
+const searchPurgeInterval = 15 * time.Second
+
+// purgeSearch keeps the SQLite search index free of deleted messages, in
+// the background: deletes only queue their ids, so that a resync's or a
+// page's delete does not pay for the index. It returns at once on
+// PostgreSQL, whose index needs no purge.
+func (a *app) purgeSearch(ctx context.Context) {
+	if a.store.Dialect() != mailaccess.SQLite {
+		return
+	}
+	every(ctx, searchPurgeInterval, func() {
+		if n, err := a.store.DrainSearchPurge(ctx, 1); err != nil && ctx.Err() == nil {
+			a.log.Warn("purge deleted messages from the search index", "error", err)
+		} else if n > 0 {
+			a.log.Debug("deleted messages purged from the search index", "count", n)
+		}
+	})
+}
+
 // expireSessions deletes dead sessions every few minutes.
 func (a *app) expireSessions(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
+	every(ctx, 10*time.Minute, func() {
 		if n, err := a.store.DeleteExpiredSessions(ctx, a.cfg.Security.SessionIdle); err != nil && ctx.Err() == nil {
 			a.log.Warn("expire sessions", "error", err)
 		} else if n > 0 {
 			a.log.Debug("expired sessions deleted", "count", n)
 		}
+	})
+}
+
+// every runs f at once, then every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		f()
 		select {
 		case <-ctx.Done():
 			return

@@ -213,6 +213,10 @@ func ours(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	// As `mailaccess sync` does after its pass.
+	if _, err := store.DrainSearchPurge(ctx, mailaccess.OneShotPurgeBacklog); err != nil {
+		return err
+	}
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
