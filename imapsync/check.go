@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-imap/v2"
@@ -28,6 +29,7 @@ const (
 	DriftMessageMiss   = "message_missing" // on the server, not in the cache
 	DriftMessageExtra  = "message_extra"   // in the cache, not on the server
 	DriftFlags         = "flags"           // flags differ
+	DriftCounts        = "counts"          // the folder's stored message or unread count is not the server's
 )
 
 // CheckReport is the result of comparing an account's cache with the server.
@@ -41,8 +43,9 @@ type CheckReport struct {
 const checkChunk = 5000
 
 // Check compares the cache of an account with the server: the folder list,
-// each folder's UIDVALIDITY, its UIDs and every message's flags. It changes
-// nothing. Memory stays bounded: flags are streamed and compared in chunks.
+// each folder's UIDVALIDITY, its UIDs, every message's flags, and the
+// message and unread counts stored for each synced folder (what the folder
+// list shows). It changes nothing. Memory stays bounded: flags are streamed and compared in chunks.
 func (s *Syncer) Check(ctx context.Context, accountID int64) (CheckReport, error) {
 	var rep CheckReport
 	ss, err := s.open(ctx, accountID, true)
@@ -99,6 +102,7 @@ func (ss *session) checkMailbox(ctx context.Context, m mailaccess.Mailbox, rep *
 		return nil
 	}
 	rep.Messages += int(sel.NumMessages)
+	unread := 0 // on the server
 	type entry struct {
 		uid   mailaccess.UID
 		flags string
@@ -150,6 +154,9 @@ func (ss *session) checkMailbox(ctx context.Context, m mailaccess.Mailbox, rep *
 					return err
 				}
 			}
+			if !slices.ContainsFunc(buf.Flags, func(f imap.Flag) bool { return strings.EqualFold(string(f), string(imap.FlagSeen)) }) {
+				unread++
+			}
 			chunk = append(chunk, entry{uid: uid, flags: strings.Join(flagStrings(buf.Flags), " ")})
 			if len(chunk) >= checkChunk {
 				if err := compare(uid); err != nil {
@@ -162,5 +169,13 @@ func (ss *session) checkMailbox(ctx context.Context, m mailaccess.Mailbox, rep *
 			return s.connErr(ctx, "fetch flags", err)
 		}
 	}
-	return compare(math.MaxUint32)
+	if err := compare(math.MaxUint32); err != nil {
+		return err
+	}
+	if !m.SyncedAt.IsZero() && (m.Total != int(sel.NumMessages) || m.Unseen != unread) {
+		rep.Drift = append(rep.Drift, Drift{Mailbox: m.Name, Kind: DriftCounts,
+			Server: fmt.Sprintf("%d messages, %d unread", sel.NumMessages, unread),
+			Cache:  fmt.Sprintf("%d messages, %d unread", m.Total, m.Unseen)})
+	}
+	return nil
 }

@@ -26,7 +26,10 @@
 //     batches of Config.BatchSize, each batch with its checkpoint. Batches
 //     that wait for the writer are committed together (group commit); the
 //     first batch always goes alone.
-//  6. UIDNEXT and HIGHESTMODSEQ recorded, only now that every change is in.
+//  6. UIDNEXT and HIGHESTMODSEQ recorded, only now that every change is in,
+//     with the folder's counts: a pass that stored no new message keeps the
+//     unread count its flag changes and deletes kept exact; one that stored
+//     messages counts it.
 //
 // Invariants:
 //   - every server UID up to a folder's checkpoint (LastUID) is cached: UIDs

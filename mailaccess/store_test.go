@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -392,6 +393,84 @@ func TestStore(t *testing.T) {
 			}
 			if n := unseen(); n != 8 {
 				t.Fatalf("after marking one unread again: unseen %d, want 8", n)
+			}
+			// A UID changed twice in one call: the last change wins.
+			err = s.UpdateFlags(ctx, acc.ID, mb.ID, []FlagUpdate{{UID: 5, Flags: []string{`\Seen`}}, {UID: 6, Flags: []string{`\Seen`}}, {UID: 5, Flags: []string{`\Answered`}, ModSeq: 12}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := unseen(); n != 7 {
+				t.Fatalf("after reading uid 6 and changing uid 5 twice (read, then unread): unseen %d, want 7", n)
+			}
+			list, _, err := s.ListMessages(ctx, acc.ID, mb.ID, nil, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range list {
+				if m.UID == 5 && (m.Seen || !m.Answered || m.Flags != `\Answered` || m.ModSeq != 12) {
+					t.Fatalf("uid 5 after two changes: %+v, want only \\Answered at modseq 12", m)
+				}
+			}
+		})
+	})
+
+	t.Run("vanished ranges leave the folder's counts exact without a recount", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *Store) {
+			acc := mustAccount(t, s, "karel")
+			mb := mustMailbox(t, s, acc.ID, "INBOX")
+			msgs := makeMessages(1, 20)
+			for i := range msgs {
+				if i%2 == 0 {
+					msgs[i].SetFlags([]string{`\Seen`})
+				}
+			}
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, msgs, 20); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 21}); err != nil {
+				t.Fatal(err)
+			}
+			counts := func() (int, int) {
+				t.Helper()
+				got, err := s.Mailbox(ctx, acc.ID, mb.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Total, got.Unseen
+			}
+			if total, unseen := counts(); total != 20 || unseen != 10 {
+				t.Fatalf("after the first pass: total %d unseen %d, want 20 and 10", total, unseen)
+			}
+			// UIDs 1 (read), 2 (unread), 4-7 (2 read, 2 unread), and the
+			// range above 18 (19 read, 20 unread) vanished.
+			n, err := s.DeleteMessageRanges(ctx, acc.ID, mb.ID, []UIDRange{{1, 1}, {2, 2}, {4, 7}, {19, math.MaxUint32}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 8 {
+				t.Fatalf("deleted %d, want 8", n)
+			}
+			if total, unseen := counts(); total != 12 || unseen != 6 {
+				t.Fatalf("after the delete: total %d unseen %d, want 12 and 6", total, unseen)
+			}
+			// The pass ends: its total is known at the checkpoint and the
+			// unread count is kept; both match the rows.
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 21, Total: 12, TotalKnown: true, TotalAt: 20}); err != nil {
+				t.Fatal(err)
+			}
+			if total, unseen := counts(); total != 12 || unseen != 6 {
+				t.Fatalf("after saving the state: total %d unseen %d, want 12 and 6", total, unseen)
+			}
+			// Another pass stored messages meanwhile (checkpoint 22): both
+			// counts are taken from the rows.
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, makeMessages(21, 22), 22); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SaveMailboxState(ctx, acc.ID, mb.ID, MailboxState{UIDNext: 23, Total: 12, TotalKnown: true, TotalAt: 20}); err != nil {
+				t.Fatal(err)
+			}
+			if total, unseen := counts(); total != 14 || unseen != 8 {
+				t.Fatalf("after a state derived at an older checkpoint: total %d unseen %d, want the counts 14 and 8", total, unseen)
 			}
 		})
 	})

@@ -2,6 +2,7 @@ package mailaccess
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -11,9 +12,11 @@ import (
 type UIDRange struct{ First, Last UID }
 
 // DeleteMessageRanges removes the cached messages of a folder whose UID lies
-// in one of ranges (inclusive), in one transaction, and returns how many were
-// removed. Each range is one indexed DELETE of a prepared statement: an OR of
-// many ranges in one statement makes SQLite scan the whole folder.
+// in one of ranges (inclusive), in one transaction, takes them off the
+// folder's total and unread counts (as DeleteMessages does), and returns how
+// many were removed. Each range is one indexed DELETE of a prepared
+// statement: an OR of many ranges in one statement makes SQLite scan the
+// whole folder.
 func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID int64, ranges []UIDRange) (int, error) {
 	if len(ranges) == 0 {
 		return 0, nil
@@ -21,7 +24,23 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 	total := 0
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		total = 0
-		stmt, err := tx.PrepareContext(ctx, tx.Rebind(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid BETWEEN ? AND ?`))
+		unseen := 0
+		// count adds up the read state of the deleted rows.
+		count := func(rows *sql.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				var seen bool
+				if err := rows.Scan(&seen); err != nil {
+					return err
+				}
+				total++
+				if !seen {
+					unseen++
+				}
+			}
+			return rows.Err()
+		}
+		stmt, err := tx.PrepareContext(ctx, tx.Rebind(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid BETWEEN ? AND ? RETURNING seen`))
 		if err != nil {
 			return fmt.Errorf("prepare delete of vanished messages: %w", err)
 		}
@@ -36,33 +55,39 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 		}
 		for start := 0; start < len(singles); start += rowsPerInsert {
 			chunk := singles[start:min(start+rowsPerInsert, len(singles))]
-			q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?)`, accountID, mailboxID, chunk)
+			q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
 			if err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, tx.Rebind(q), args...)
+			rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
+			if err == nil {
+				err = count(rows)
+			}
 			if err != nil {
 				return fmt.Errorf("delete %d vanished messages of mailbox %d: %w", len(chunk), mailboxID, err)
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("delete vanished messages of mailbox %d: %w", mailboxID, err)
-			}
-			total += int(n)
 		}
 		for _, r := range ranges {
 			if r.First == r.Last {
 				continue
 			}
-			res, err := stmt.ExecContext(ctx, accountID, mailboxID, r.First, r.Last)
+			rows, err := stmt.QueryContext(ctx, accountID, mailboxID, r.First, r.Last)
+			if err == nil {
+				err = count(rows)
+			}
 			if err != nil {
 				return fmt.Errorf("delete vanished messages %d-%d of mailbox %d: %w", r.First, r.Last, mailboxID, err)
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("delete vanished messages of mailbox %d: %w", mailboxID, err)
-			}
-			total += int(n)
+		}
+		if total == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET
+			total = CASE WHEN total > ? THEN total - ? ELSE 0 END,
+			unseen = CASE WHEN unseen > ? THEN unseen - ? ELSE 0 END
+			WHERE account_id = ? AND id = ?`), total, total, unseen, unseen, accountID, mailboxID)
+		if err != nil {
+			return fmt.Errorf("counts of mailbox %d: %w", mailboxID, err)
 		}
 		return nil
 	})

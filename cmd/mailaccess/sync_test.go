@@ -105,4 +105,27 @@ func TestSyncAndCheckCommands(t *testing.T) {
 			t.Fatalf("err = %v, output %s", err, out.String())
 		}
 	})
+	t.Run("check_reports_a_stale_unread_count", func(t *testing.T) {
+		// Another client reads a message: the folder's unread count in
+		// the cache (what the folder list shows) is stale until a sync.
+		var set imap.UIDSet
+		set.AddNum(3)
+		if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagSeen}, Silent: true}, nil).Close(); err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		want := "counts\tINBOX\tserver \"5 messages, 4 unread\" cache \"5 messages, 5 unread\""
+		if !errors.Is(err, ErrDrift) || !strings.Contains(out.String(), want) {
+			t.Fatalf("err = %v, output %s, want a line %q", err, out.String(), want)
+		}
+		env["MAILACCESS_PASSWORD"] = server.Password
+		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+			t.Fatal(err)
+		}
+		out.Reset()
+		if err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
+			t.Fatalf("after a sync: %v: %s", err, out.String())
+		}
+	})
 }
