@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,12 +60,14 @@ type Credentials func(ctx context.Context, accountID int64) (username, password 
 
 // Syncer syncs accounts' mailboxes from the IMAP server into the store.
 type Syncer struct {
-	pool   pool   // warm connections of the short calls
-	bodies bodies // message bodies being fetched, and prefetches
-	cfg    Config
-	store  Store
-	creds  Credentials
-	log    *slog.Logger
+	pool      pool   // warm connections of the short calls
+	bodies    bodies // message bodies being fetched, and prefetches
+	cfg       Config
+	store     Store
+	creds     Credentials
+	log       *slog.Logger
+	predialMu sync.Mutex
+	predial   *Predialed // see UsePredialed; nil once taken
 }
 
 // New returns a Syncer. Zero fields of cfg take their defaults.
@@ -188,6 +191,16 @@ func (s *Syncer) dial(ctx context.Context, username, password string) (*conn, er
 // dialWith is dial with a handler of the server's unilateral data (nil for
 // go-imap's default).
 func (s *Syncer) dialWith(ctx context.Context, username, password string, unilateral *imapclient.UnilateralDataHandler) (*conn, error) {
+	cn, err := s.connect(ctx, unilateral)
+	if err != nil {
+		return nil, err
+	}
+	return cn, s.authenticate(ctx, cn, username, password)
+}
+
+// connect opens a connection up to the server's greeting (TCP, TLS or
+// STARTTLS), bound to ctx.
+func (s *Syncer) connect(ctx context.Context, unilateral *imapclient.UnilateralDataHandler) (*conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -228,12 +241,19 @@ func (s *Syncer) dialWith(ctx context.Context, username, password string, unilat
 		cn.Close()
 		return nil, s.connErr(ctx, "greeting", err)
 	}
+	return cn, nil
+}
+
+// authenticate logs in on a connection from connect; it closes the
+// connection when that fails.
+func (s *Syncer) authenticate(ctx context.Context, cn *conn, username, password string) error {
+	c := cn.c
 	if err := c.Login(username, password).Wait(); err != nil {
 		cn.Close()
 		if refusal := loginRefusal(err); refusal != nil {
-			return nil, refusal
+			return refusal
 		}
-		return nil, s.connErr(ctx, "login", err)
+		return s.connErr(ctx, "login", err)
 	}
 	cn.caps = c.Caps()
 	if len(cn.caps) <= 1 { // some servers send capabilities only when asked after login
@@ -241,7 +261,91 @@ func (s *Syncer) dialWith(ctx context.Context, username, password string, unilat
 			cn.caps = caps
 		}
 	}
-	return cn, nil
+	return nil
+}
+
+// Predialed is a connection to the server being made before it is known
+// who logs in on it (see Predial).
+type Predialed struct {
+	done  chan struct{}
+	c     *conn
+	err   error
+	taken atomic.Bool // by a login, or by Close
+}
+
+// Wait waits until the connection is made, or could not be (the error).
+func (p *Predialed) Wait() error {
+	<-p.done
+	return p.err
+}
+
+// Close closes the connection unless a login took it. It waits for the
+// connection to be made (at most the configured timeout).
+func (p *Predialed) Close() {
+	if p == nil || !p.taken.CompareAndSwap(false, true) {
+		return
+	}
+	<-p.done
+	if p.c != nil {
+		p.c.c.Logout().Wait()
+		p.c.Close()
+	}
+}
+
+// Predial starts connecting to cfg's server in the background (TCP, TLS,
+// the greeting: 20-30 ms with Dovecot, which starts a login process for
+// each connection). A one-shot command (`mailaccess sync`) calls it before
+// it opens its database and looks up the account, and hands it to its
+// Syncer with UsePredialed: the two connections are then made at the same
+// time, and the first login only has to send LOGIN. The connection lives
+// until ctx ends.
+func Predial(ctx context.Context, cfg Config) *Predialed {
+	d := &Predialed{done: make(chan struct{})}
+	s := New(cfg, nil, nil, nil)
+	go func() {
+		defer close(d.done)
+		d.c, d.err = s.connect(ctx, nil)
+	}()
+	return d
+}
+
+// UsePredialed makes the syncer's next login use p's connection (a login
+// that finds it failed dials anew). The syncer's Close closes it when no
+// login took it. p must be for the syncer's server.
+func (s *Syncer) UsePredialed(p *Predialed) {
+	s.predialMu.Lock()
+	defer s.predialMu.Unlock()
+	s.predial = p
+}
+
+// takePredial returns the connection given by UsePredialed, once: nil when
+// there is none or it failed.
+func (s *Syncer) takePredial(ctx context.Context) *conn {
+	s.predialMu.Lock()
+	d := s.predial
+	s.predial = nil
+	s.predialMu.Unlock()
+	if d == nil || !d.taken.CompareAndSwap(false, true) {
+		return nil
+	}
+	select {
+	case <-d.done:
+	case <-ctx.Done():
+		go func() { // not waited for: closed once made
+			<-d.done
+			if d.c != nil {
+				d.c.Close()
+			}
+		}()
+		return nil
+	}
+	if d.err != nil || isClosed(d.c) {
+		if d.c != nil {
+			d.c.Close()
+		}
+		return nil
+	}
+	return d.c
 }
 
 // loginRefusal classifies a LOGIN the server answered with NO: ErrAuth for
@@ -288,11 +392,26 @@ func (s *Syncer) CheckLogin(ctx context.Context, username, password string) erro
 	return c.Close()
 }
 
-// login opens a connection for an account with its stored credentials.
+// login opens a connection for an account with its stored credentials, on
+// the connection given by UsePredialed if there is one.
 func (s *Syncer) login(ctx context.Context, accountID int64) (*conn, error) {
 	user, pass, err := s.creds(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("credentials of account %d: %w", accountID, err)
+	}
+	if cn := s.takePredial(ctx); cn != nil {
+		// Bound to this call from now on, as a new connection would be.
+		cn.stop()
+		cn.bind(ctx)
+		err := s.authenticate(ctx, cn, user, pass)
+		if err == nil {
+			return cn, nil
+		}
+		if errors.Is(err, ErrAuth) || ctx.Err() != nil {
+			return nil, err
+		}
+		// The connection broke before the login was answered (the
+		// server gave up waiting for it, say): dial anew.
 	}
 	return s.dial(ctx, user, pass)
 }

@@ -225,6 +225,11 @@ func (s *Syncer) Close() {
 	s.pool.idle, s.pool.closed = nil, true
 	s.pool.mu.Unlock()
 	var wg sync.WaitGroup
+	s.predialMu.Lock()
+	pre := s.predial
+	s.predial = nil
+	s.predialMu.Unlock()
+	wg.Go(pre.Close) // if no login took it
 	for _, list := range idle {
 		for _, ic := range list {
 			wg.Go(func() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mailaccess/mailaccess/imapsync"
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
@@ -289,4 +290,16 @@ func (c *Config) redacted() []any {
 		attrs = append(attrs, o.key, v)
 	}
 	return attrs
+}
+
+// syncConfig is the sync engine's part of the configuration.
+func (c *Config) syncConfig() imapsync.Config {
+	return imapsync.Config{
+		Address:            c.IMAP.Address,
+		TLS:                c.IMAP.TLS,
+		InsecureSkipVerify: c.IMAP.InsecureSkipVerify,
+		Timeout:            c.IMAP.Timeout,
+		BatchSize:          c.Sync.BatchSize,
+		BodyMaxBytes:       c.Sync.BodyMaxBytes,
+	}
 }

@@ -22,12 +22,18 @@ type syncTool struct {
 	account mailaccess.Account
 }
 
-func (t *syncTool) Close() error { return t.store.Close() }
+func (t *syncTool) Close() error {
+	t.syncer.Close()
+	return t.store.Close()
+}
 
 // openSyncTool opens the store and finds the account of user. The password
 // comes from MAILACCESS_PASSWORD when set (checked against the server and
 // then stored sealed, creating the account if needed), else from the
 // account's stored sealed credentials.
+//
+// The connection to the IMAP server is made while the database opens (see
+// imapsync.Predial): a fresh process does not pay for both in a row.
 func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user string, getenv func(string) string) (*syncTool, error) {
 	if user == "" {
 		return nil, errors.New("flag -user is required")
@@ -40,8 +46,11 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 	if err != nil {
 		return nil, err
 	}
+	imapCfg := cfg.syncConfig()
+	pre := imapsync.Predial(ctx, imapCfg)
 	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger})
 	if err != nil {
+		pre.Close()
 		return nil, err
 	}
 	t := &syncTool{store: store}
@@ -60,14 +69,8 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 		}
 		return acc.Username, pass, nil
 	}
-	t.syncer = imapsync.New(imapsync.Config{
-		Address:            cfg.IMAP.Address,
-		TLS:                cfg.IMAP.TLS,
-		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
-		Timeout:            cfg.IMAP.Timeout,
-		BatchSize:          cfg.Sync.BatchSize,
-		BodyMaxBytes:       cfg.Sync.BodyMaxBytes,
-	}, store, creds, logger)
+	t.syncer = imapsync.New(imapCfg, store, creds, logger)
+	t.syncer.UsePredialed(pre)
 	acc, err := store.AccountByUsername(ctx, user)
 	switch {
 	case err == nil && password != "" && !sealedIs(sealer, acc, password):
@@ -75,18 +78,18 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 		fallthrough
 	case errors.Is(err, mailaccess.ErrNotFound) && password != "":
 		if err := t.syncer.CheckLogin(ctx, user, password); err != nil {
-			store.Close()
+			t.Close()
 			return nil, err
 		}
 		if acc, err = store.UpsertAccount(ctx, user, sealer.Seal(password, user)); err != nil {
-			store.Close()
+			t.Close()
 			return nil, err
 		}
 	case errors.Is(err, mailaccess.ErrNotFound):
-		store.Close()
+		t.Close()
 		return nil, fmt.Errorf("no stored credentials for %q: set MAILACCESS_PASSWORD", user)
 	case err != nil:
-		store.Close()
+		t.Close()
 		return nil, err
 	}
 	t.account = acc

@@ -68,14 +68,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 	actx, stopAnalyzer := context.WithCancel(context.WithoutCancel(ctx))
 	a.analyzer = &analyzer{analyze: store.Analyze, spacing: analyzeSpacing, ctx: actx, log: logger}
 	a.stopAnalyzer = stopAnalyzer
-	a.syncer = imapsync.New(imapsync.Config{
-		Address:            cfg.IMAP.Address,
-		TLS:                cfg.IMAP.TLS,
-		InsecureSkipVerify: cfg.IMAP.InsecureSkipVerify,
-		Timeout:            cfg.IMAP.Timeout,
-		BatchSize:          cfg.Sync.BatchSize,
-		BodyMaxBytes:       cfg.Sync.BodyMaxBytes,
-	}, store, a.credentials, logger)
+	a.syncer = imapsync.New(cfg.syncConfig(), store, a.credentials, logger)
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metrics = asyncdispatch.NewMetrics(a.registry)

@@ -188,6 +188,10 @@ func ours(ctx context.Context, o options) error {
 		defer pprof.StopCPUProfile()
 	}
 	t0 := time.Now()
+	// As `mailaccess sync` does: the IMAP connection is made while the
+	// database opens.
+	cfg := imapsync.Config{Address: o.addr, TLS: "none", BatchSize: o.batch}
+	pre := imapsync.Predial(ctx, cfg)
 	store, err := mailaccess.Open(ctx, o.db, mailaccess.Options{})
 	if err != nil {
 		return err
@@ -207,8 +211,10 @@ func ours(ctx context.Context, o options) error {
 	if os.Getenv("BENCHSYNC_DEBUG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s := imapsync.New(imapsync.Config{Address: o.addr, TLS: "none", BatchSize: o.batch}, store,
+	s := imapsync.New(cfg, store,
 		func(context.Context, int64) (string, string, error) { return o.user, o.pass, nil }, logger)
+	s.UsePredialed(pre)
+	defer s.Close()
 	res, err := s.SyncMailbox(ctx, acc.ID, "INBOX", nil)
 	if err != nil {
 		return err
