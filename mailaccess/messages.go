@@ -329,40 +329,12 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 // takes them off the folder's total and unread counts, so that a folder
 // shows the right counts after a move or delete before its next sync.
 func (s *Store) DeleteMessages(ctx context.Context, accountID, mailboxID int64, uids []UID) error {
-	if len(uids) == 0 {
-		return nil
+	ranges := make([]UIDRange, len(uids))
+	for i, u := range uids {
+		ranges[i] = UIDRange{First: u, Last: u}
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var gone, goneUnseen int
-		for start := 0; start < len(uids); start += rowsPerInsert {
-			chunk := uids[start:min(start+rowsPerInsert, len(uids))]
-			q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
-			if err != nil {
-				return err
-			}
-			var seen []bool
-			if err := tx.SelectContext(ctx, &seen, tx.Rebind(q), args...); err != nil {
-				return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
-			}
-			gone += len(seen)
-			for _, ok := range seen {
-				if !ok {
-					goneUnseen++
-				}
-			}
-		}
-		if gone == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mailboxes SET
-			total = CASE WHEN total > ? THEN total - ? ELSE 0 END,
-			unseen = CASE WHEN unseen > ? THEN unseen - ? ELSE 0 END
-			WHERE account_id = ? AND id = ?`), gone, gone, goneUnseen, goneUnseen, accountID, mailboxID)
-		if err != nil {
-			return fmt.Errorf("counts of mailbox %d: %w", mailboxID, err)
-		}
-		return nil
-	})
+	_, err := s.DeleteMessageRanges(ctx, accountID, mailboxID, ranges)
+	return err
 }
 
 // Cursor marks a position in a folder's message list (newest first): the

@@ -13,10 +13,9 @@ type UIDRange struct{ First, Last UID }
 
 // DeleteMessageRanges removes the cached messages of a folder whose UID lies
 // in one of ranges (inclusive), in one transaction, takes them off the
-// folder's total and unread counts (as DeleteMessages does), and returns how
-// many were removed. Each range is one indexed DELETE of a prepared
-// statement: an OR of many ranges in one statement makes SQLite scan the
-// whole folder.
+// folder's total and unread counts, and returns how many were removed.
+// Each range is one indexed DELETE of a prepared statement: an OR of many
+// ranges in one statement makes SQLite scan the whole folder.
 func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID int64, ranges []UIDRange) (int, error) {
 	if len(ranges) == 0 {
 		return 0, nil
@@ -42,7 +41,7 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 		}
 		stmt, err := tx.PrepareContext(ctx, tx.Rebind(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid BETWEEN ? AND ? RETURNING seen`))
 		if err != nil {
-			return fmt.Errorf("prepare delete of vanished messages: %w", err)
+			return fmt.Errorf("prepare delete of messages: %w", err)
 		}
 		defer stmt.Close()
 		// Single UIDs (the usual gap) go by lists: one indexed statement
@@ -64,7 +63,7 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 				err = count(rows)
 			}
 			if err != nil {
-				return fmt.Errorf("delete %d vanished messages of mailbox %d: %w", len(chunk), mailboxID, err)
+				return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
 			}
 		}
 		for _, r := range ranges {
@@ -76,7 +75,7 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 				err = count(rows)
 			}
 			if err != nil {
-				return fmt.Errorf("delete vanished messages %d-%d of mailbox %d: %w", r.First, r.Last, mailboxID, err)
+				return fmt.Errorf("delete messages %d-%d of mailbox %d: %w", r.First, r.Last, mailboxID, err)
 			}
 		}
 		if total == 0 {
