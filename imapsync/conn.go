@@ -265,15 +265,19 @@ func (s *Syncer) authenticate(ctx context.Context, cn *conn, username, password 
 }
 
 // Predialed is a connection to the server being made before it is known
-// who logs in on it (see Predial).
+// who logs in on it (see Predial), or logged in already (PredialLogin).
 type Predialed struct {
-	done  chan struct{}
-	c     *conn
-	err   error
-	taken atomic.Bool // by a login, or by Close
+	done     chan struct{}
+	c        *conn
+	err      error  // of the connection, or of the login (PredialLogin)
+	username string // logged in as, with password (PredialLogin)
+	password string
+	taken    atomic.Bool // by a login, or by Close
 }
 
-// Wait waits until the connection is made, or could not be (the error).
+// Wait waits until the connection is made, or could not be (the error);
+// after PredialLogin, until the login is answered (ErrAuth when the server
+// refused it).
 func (p *Predialed) Wait() error {
 	<-p.done
 	return p.err
@@ -300,11 +304,31 @@ func (p *Predialed) Close() {
 // time, and the first login only has to send LOGIN. The connection lives
 // until ctx ends.
 func Predial(ctx context.Context, cfg Config) *Predialed {
-	d := &Predialed{done: make(chan struct{})}
+	return PredialLogin(ctx, cfg, "", "")
+}
+
+// PredialLogin is Predial that also logs in, as username with password,
+// when the credentials are known before the database is open (`mailaccess
+// sync` with MAILACCESS_PASSWORD): the LOGIN, 20-50 ms with Dovecot, is
+// then answered while the database opens. The syncer's first login takes
+// the connection as it is when its account has these credentials (and
+// fails with ErrAuth, without asking again, when the server refused them);
+// an account with other credentials logs in on a new connection. With an
+// empty username or password it is Predial.
+func PredialLogin(ctx context.Context, cfg Config, username, password string) *Predialed {
+	if username == "" || password == "" {
+		username, password = "", ""
+	}
+	d := &Predialed{done: make(chan struct{}), username: username, password: password}
 	s := New(cfg, nil, nil, nil)
 	go func() {
 		defer close(d.done)
-		d.c, d.err = s.connect(ctx, nil)
+		if d.c, d.err = s.connect(ctx, nil); d.err != nil || username == "" {
+			return
+		}
+		if d.err = s.authenticate(ctx, d.c, username, password); d.err != nil {
+			d.c = nil // closed by authenticate
+		}
 	}()
 	return d
 }
@@ -318,15 +342,17 @@ func (s *Syncer) UsePredialed(p *Predialed) {
 	s.predial = p
 }
 
-// takePredial returns the connection given by UsePredialed, once: nil when
-// there is none or it failed.
-func (s *Syncer) takePredial(ctx context.Context) *conn {
+// takePredial returns the connection given by UsePredialed, once, for a
+// login as username with password: nil when there is none, it failed or
+// it is logged in as someone else. loggedIn reports that it is logged in
+// already; err is the predial's ErrAuth for these very credentials.
+func (s *Syncer) takePredial(ctx context.Context, username, password string) (c *conn, loggedIn bool, err error) {
 	s.predialMu.Lock()
 	d := s.predial
 	s.predial = nil
 	s.predialMu.Unlock()
 	if d == nil || !d.taken.CompareAndSwap(false, true) {
-		return nil
+		return nil, false, nil
 	}
 	select {
 	case <-d.done:
@@ -337,15 +363,24 @@ func (s *Syncer) takePredial(ctx context.Context) *conn {
 				d.c.Close()
 			}
 		}()
-		return nil
+		return nil, false, nil
+	}
+	same := d.username == username && d.password == password
+	if d.username != "" && same && errors.Is(d.err, ErrAuth) {
+		return nil, false, d.err
 	}
 	if d.err != nil || isClosed(d.c) {
 		if d.c != nil {
 			d.c.Close()
 		}
-		return nil
+		return nil, false, nil
 	}
-	return d.c
+	if d.username != "" && !same {
+		d.c.c.Logout() // no wait: the connection is closed right after
+		d.c.Close()
+		return nil, false, nil
+	}
+	return d.c, d.username != "", nil
 }
 
 // loginRefusal classifies a LOGIN the server answered with NO: ErrAuth for
@@ -399,10 +434,17 @@ func (s *Syncer) login(ctx context.Context, accountID int64) (*conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("credentials of account %d: %w", accountID, err)
 	}
-	if cn := s.takePredial(ctx); cn != nil {
+	cn, loggedIn, err := s.takePredial(ctx, user, pass)
+	if err != nil {
+		return nil, err
+	}
+	if cn != nil {
 		// Bound to this call from now on, as a new connection would be.
 		cn.stop()
 		cn.bind(ctx)
+		if loggedIn {
+			return cn, nil
+		}
 		err := s.authenticate(ctx, cn, user, pass)
 		if err == nil {
 			return cn, nil

@@ -81,4 +81,53 @@ func TestPredialedConnection(t *testing.T) {
 			t.Fatalf("%d connections, %d logouts; want the predialed one, logged out", a, l)
 		}
 	})
+
+	t.Run("a_predial_that_logged_in_serves_the_sync_as_it_is", func(t *testing.T) {
+		p := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{})
+		s, cfg := syncerVia(p)
+		pre := imapsync.PredialLogin(ctx, cfg, fx.user, fx.server.Password)
+		s.UsePredialed(pre)
+		if err := pre.Wait(); err != nil {
+			t.Fatalf("predialed login: %v", err)
+		}
+		appendMessage(t, c, "INBOX", simpleMessage(4))
+		res, err := s.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+		if err != nil || res.Added != 1 {
+			t.Fatalf("sync on the predialed login: %+v %v, want 1 added", res, err)
+		}
+		if n := p.Accepted.Load(); n != 1 {
+			t.Fatalf("%d connections, want the predialed one only", n)
+		}
+		s.Close()
+	})
+
+	t.Run("a_password_the_predial_saw_refused_is_not_tried_again", func(t *testing.T) {
+		p := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{})
+		cfg := imapsync.Config{Address: p.Addr(), TLS: "none"}
+		s := imapsync.New(cfg, fx.store, func(context.Context, int64) (string, string, error) { return fx.user, "wrong", nil }, nil)
+		s.UsePredialed(imapsync.PredialLogin(ctx, cfg, fx.user, "wrong"))
+		if _, err := s.SyncMailbox(ctx, fx.account.ID, "INBOX", nil); !errors.Is(err, imapsync.ErrAuth) {
+			t.Fatalf("sync with a refused password: %v, want ErrAuth", err)
+		}
+		if n := p.Accepted.Load(); n != 1 {
+			t.Fatalf("%d connections, want the predial's refused login only", n)
+		}
+		s.Close()
+	})
+
+	t.Run("a_predial_logged_in_as_someone_else_is_not_used", func(t *testing.T) {
+		p := testenv.StartProxy(t, fx.server.Addr, testenv.ProxyOptions{})
+		s, cfg := syncerVia(p)
+		// Any user name logs in on the test server, with its own mail.
+		s.UsePredialed(imapsync.PredialLogin(ctx, cfg, fx.user+"-other", fx.server.Password))
+		appendMessage(t, c, "INBOX", simpleMessage(5))
+		res, err := s.SyncMailbox(ctx, fx.account.ID, "INBOX", nil)
+		if err != nil || res.Added != 1 {
+			t.Fatalf("sync after a predial of another user: %+v %v, want 1 added", res, err)
+		}
+		if n := p.Accepted.Load(); n != 2 {
+			t.Fatalf("%d connections, want the predial's and the account's own", n)
+		}
+		s.Close()
+	})
 }

@@ -32,8 +32,9 @@ func (t *syncTool) Close() error {
 // then stored sealed, creating the account if needed), else from the
 // account's stored sealed credentials.
 //
-// The connection to the IMAP server is made while the database opens (see
-// imapsync.Predial): a fresh process does not pay for both in a row.
+// The connection to the IMAP server is made, and with MAILACCESS_PASSWORD
+// logged in, while the database opens (see imapsync.PredialLogin): a fresh
+// process does not pay for both in a row.
 func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user string, getenv func(string) string) (*syncTool, error) {
 	if user == "" {
 		return nil, errors.New("flag -user is required")
@@ -47,14 +48,14 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 		return nil, err
 	}
 	imapCfg := cfg.syncConfig()
-	pre := imapsync.Predial(ctx, imapCfg)
+	password := getenv("MAILACCESS_PASSWORD")
+	pre := imapsync.PredialLogin(ctx, imapCfg, user, password)
 	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger})
 	if err != nil {
 		pre.Close()
 		return nil, err
 	}
 	t := &syncTool{store: store}
-	password := getenv("MAILACCESS_PASSWORD")
 	creds := func(ctx context.Context, accountID int64) (string, string, error) {
 		if password != "" {
 			return user, password, nil
@@ -77,7 +78,8 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 		// A new password: store it once the server accepts it.
 		fallthrough
 	case errors.Is(err, mailaccess.ErrNotFound) && password != "":
-		if err := t.syncer.CheckLogin(ctx, user, password); err != nil {
+		// The predialed login tells whether the server takes it.
+		if err := pre.Wait(); err != nil {
 			t.Close()
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/mailaccess/mailaccess/imapsync"
 	"github.com/mailaccess/mailaccess/internal/testenv"
 )
 
@@ -82,6 +83,17 @@ func TestSyncAndCheckCommands(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "INBOX") {
 			t.Fatalf("output %s", out.String())
+		}
+	})
+	t.Run("a_wrong_password_is_refused_and_the_stored_one_kept", func(t *testing.T) {
+		env["MAILACCESS_PASSWORD"] = "wrong"
+		err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv)
+		if !errors.Is(err, imapsync.ErrAuth) {
+			t.Fatalf("sync with a wrong password: %v, want ErrAuth", err)
+		}
+		delete(env, "MAILACCESS_PASSWORD")
+		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+			t.Fatalf("sync with the stored password after a refused one: %v", err)
 		}
 	})
 	t.Run("check_finds_no_drift_after_a_sync", func(t *testing.T) {
