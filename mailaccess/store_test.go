@@ -411,6 +411,21 @@ func TestStore(t *testing.T) {
 					t.Fatalf("uid 5 after two changes: %+v, want only \\Answered at modseq 12", m)
 				}
 			}
+			// Two syncs apply the same change at once (a worker and the
+			// CLI, say): the messages become read once, and so count once.
+			same := []FlagUpdate{{UID: 7, Flags: []string{`\Seen`}}, {UID: 8, Flags: []string{`\Seen`}}, {UID: 9, Flags: []string{`\Seen`}}}
+			errs := make(chan error, 2)
+			for range 2 {
+				go func() { errs <- s.UpdateFlags(ctx, acc.ID, mb.ID, same) }()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := unseen(); n != 4 {
+				t.Fatalf("after the same 3 messages were read by two concurrent updates: unseen %d, want 4", n)
+			}
 		})
 	})
 
