@@ -9,17 +9,21 @@
 //  2. Same UIDNEXT, count and HIGHESTMODSEQ as the last complete pass: done,
 //     after one command. (SyncAccount with LIST-STATUS does not even SELECT
 //     such folders.)
-//  3. Vanished and new messages. New ones are the server's UIDs above the
+//  3. Flags of the cached messages: FETCH … (CHANGEDSINCE) with CONDSTORE,
+//     else every message's flags streamed and compared with the cache in
+//     chunks. The UID SEARCH of step 4 is sent right behind this FETCH: the
+//     server searches while the flags are applied, and the search is read
+//     after them (one round trip, and the search's time, saved).
+//  4. Vanished and new messages. New ones are the server's UIDs above the
 //     checkpoint; when the server's count is the cache's plus the new ones,
 //     nothing vanished (one UID SEARCH of the range above the checkpoint, not
 //     even that when UIDNEXT has not moved since the last complete pass).
 //     The cache's count is the total of the last complete pass while the
 //     checkpoint has not moved since (Mailbox.CountedUID), else counted.
 //     Otherwise the server's whole UID set (ESEARCH compact ranges) is
-//     compared with the cache by ranges. A final count check falls back to a
+//     compared with the cache by ranges (asked for at once when UIDNEXT has
+//     not moved and the count differs). A final count check falls back to a
 //     UID-by-UID comparison if the cache still differs.
-//  4. Flags: FETCH … (CHANGEDSINCE) with CONDSTORE, else every message's
-//     flags streamed and compared with the cache in chunks.
 //  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
 //     BODYSTRUCTURE, References; the first bytes of the body of the newest
 //     Config.PreviewRecent for previews), stored by a writer goroutine in

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -361,31 +362,45 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		return res, s.store.TouchMailbox(ctx, m.AccountID, m.ID)
 	}
 
-	// Which messages vanished and which are new. With the same UIDNEXT and
-	// count nothing was added (UIDNEXT would have moved) and so nothing
-	// vanished either (the count would have dropped).
+	// Flag changes of the cached messages and the server's UID set are
+	// asked for together: the FETCH of flags goes first, then the UID
+	// SEARCH the diff needs (with the same UIDNEXT and count nothing was
+	// added, since UIDNEXT would have moved, and so nothing vanished
+	// either, since the count would have dropped: no search). The flags
+	// are applied while the server searches, and the search is read after
+	// them. The flags cover only what was cached: new messages come after.
 	tSelect := time.Since(start)
-	var added []mailaccess.UID
-	serverCount := int(sel.NumMessages)
+	var flags *flagFetch
+	if m.LastUID > 0 {
+		flags = ss.startFlags(m, condstore)
+	}
+	var diff *serverDiff
 	if !sameSet {
-		added, serverCount, res.Vanished, err = ss.diffServer(ctx, m, sel.NumMessages, mailaccess.UID(sel.UIDNext))
-		if err != nil {
+		if diff, err = ss.startDiff(ctx, m, sel.NumMessages, mailaccess.UID(sel.UIDNext)); err != nil {
+			if flags != nil {
+				ss.c.dropFetch(flags.cmd)
+			}
 			return res, err
 		}
 	}
-
-	// Flags of messages already cached, before fetching new ones so that
-	// the comparison covers only what was cached.
-	tDiff := time.Since(start)
-	if m.LastUID > 0 && serverCount > len(added) {
-		n, err := ss.syncFlags(ctx, m, condstore)
+	if flags != nil {
+		n, err := flags.apply(ctx)
 		if err != nil {
 			return res, err
 		}
 		res.Updated = n
 	}
-
 	tFlags := time.Since(start)
+	var added []mailaccess.UID
+	serverCount := int(sel.NumMessages)
+	if diff != nil {
+		added, serverCount, res.Vanished, err = diff.finish(ctx)
+		if err != nil {
+			return res, err
+		}
+	}
+
+	tUIDs := time.Since(start)
 	if len(added) > 0 {
 		n, err := ss.fetchNew(ctx, m, added, progress)
 		res.Added = n
@@ -432,14 +447,16 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		return res, err
 	}
 	s.log.Debug("folder synced", "account", m.AccountID, "mailbox", m.Name, "added", res.Added, "updated", res.Updated,
-		"vanished", res.Vanished, "select", tSelect, "uids", tDiff-tSelect, "flags", tFlags-tDiff, "new", tNew-tFlags,
+		"vanished", res.Vanished, "select", tSelect, "flags", tFlags-tSelect, "uids", tUIDs-tFlags, "new", tNew-tUIDs,
 		"state", time.Since(start)-tNew)
 	return res, nil
 }
 
-// diffServer finds what changed in the folder's UID set: the new UIDs to
+// serverDiff finds what changed in the folder's UID set: the new UIDs to
 // fetch (ascending), the server's message count and how many cached
-// messages vanished (deleted from the cache here).
+// messages vanished (deleted from the cache by finish). startDiff sends
+// the UID SEARCH it needs; finish reads it, so that other commands can be
+// answered in between.
 //
 // It relies on the engine's invariant: every server UID up to the folder's
 // checkpoint (LastUID) is cached, because UIDs only grow and batches are
@@ -449,43 +466,76 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 // one UID SEARCH of the range above the checkpoint). Otherwise the server's
 // whole UID set (ESEARCH compact ranges where offered) is fetched and every
 // cached UID outside it is deleted, by ranges. When UIDNEXT has not moved
-// since the last complete pass, no UID above the checkpoint can exist, and
-// the search of that range is skipped.
-func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count uint32, uidNext mailaccess.UID) (added []mailaccess.UID, serverCount, vanished int, err error) {
-	s := ss.s
+// since the last complete pass, no UID above the checkpoint can exist: the
+// search of that range is skipped, and when the count differs the whole
+// set is asked for at once.
+type serverDiff struct {
+	ss     *session
+	m      mailaccess.Mailbox
+	count  uint32
+	cached int                       // cached messages up to the checkpoint
+	above  *imapclient.SearchCommand // UIDs above the checkpoint, or nil
+	all    *imapclient.SearchCommand // the whole UID set, or nil
+}
+
+func (ss *session) startDiff(ctx context.Context, m mailaccess.Mailbox, count uint32, uidNext mailaccess.UID) (*serverDiff, error) {
+	d := &serverDiff{ss: ss, m: m, count: count}
 	if count == 0 {
+		return d, nil
+	}
+	if m.LastUID == 0 {
+		d.all = ss.startSearch(&imap.SearchCriteria{})
+		return d, nil
+	}
+	// The cached count up to the checkpoint: the total of the last
+	// complete pass while the checkpoint has not moved since (no partial
+	// pass stored more), else counted.
+	d.cached = m.Total
+	if m.CountedUID != m.LastUID || m.SyncedAt.IsZero() {
+		var err error
+		if d.cached, err = ss.s.store.CountMessages(ctx, m.AccountID, m.ID); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case m.SyncedAt.IsZero() || m.UIDNext != uidNext:
+		// UIDNEXT recorded by the last complete pass (SaveMailboxState),
+		// which stored every UID below it: new UIDs only when it moved.
+		d.above = ss.startSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}})
+	case int(count) != d.cached:
+		d.all = ss.startSearch(&imap.SearchCriteria{})
+	}
+	return d, nil
+}
+
+// finish reads the search, and deletes the cached messages that vanished.
+func (d *serverDiff) finish(ctx context.Context) (added []mailaccess.UID, serverCount, vanished int, err error) {
+	ss, m := d.ss, d.m
+	s := ss.s
+	if d.count == 0 {
 		n, err := s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, []mailaccess.UIDRange{{First: 1, Last: math.MaxUint32}})
 		return nil, 0, n, err
 	}
-	if m.LastUID > 0 {
-		var above []imap.UIDRange
-		// UIDNEXT recorded by the last complete pass (SaveMailboxState),
-		// which stored every UID below it: nothing new since.
-		if m.SyncedAt.IsZero() || m.UIDNext != uidNext {
-			if above, err = ss.search(ctx, &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}}); err != nil {
-				return nil, 0, 0, err
-			}
+	if d.above != nil {
+		above, err := ss.waitSearch(ctx, d.above)
+		if err != nil {
+			return nil, 0, 0, err
 		}
 		for _, r := range above {
 			for u := max(r.Start, imap.UID(m.LastUID+1)); u <= r.Stop && u != 0; u++ {
 				added = append(added, mailaccess.UID(u))
 			}
 		}
-		// The cached count up to the checkpoint: the total of the last
-		// complete pass while the checkpoint has not moved since (no
-		// partial pass stored more), else counted.
-		cached := m.Total
-		if m.CountedUID != m.LastUID || m.SyncedAt.IsZero() {
-			if cached, err = s.store.CountMessages(ctx, m.AccountID, m.ID); err != nil {
-				return nil, 0, 0, err
-			}
-		}
-		if int(count) == cached+len(added) {
-			return added, int(count), 0, nil
+		if int(d.count) == d.cached+len(added) {
+			return added, int(d.count), 0, nil
 		}
 		added = added[:0]
+		d.all = ss.startSearch(&imap.SearchCriteria{})
 	}
-	all, err := ss.search(ctx, &imap.SearchCriteria{})
+	if d.all == nil { // the same count, with no new UIDs: nothing changed
+		return nil, int(d.count), 0, nil
+	}
+	all, err := ss.waitSearch(ctx, d.all)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -514,11 +564,22 @@ func (ss *session) diffServer(ctx context.Context, m mailaccess.Mailbox, count u
 // search runs UID SEARCH and returns the matching UIDs as sorted, merged
 // ranges (compact with ESEARCH).
 func (ss *session) search(ctx context.Context, criteria *imap.SearchCriteria) ([]imap.UIDRange, error) {
+	return ss.waitSearch(ctx, ss.startSearch(criteria))
+}
+
+// startSearch sends a UID SEARCH (returning ALL with ESEARCH) for
+// waitSearch to read.
+func (ss *session) startSearch(criteria *imap.SearchCriteria) *imapclient.SearchCommand {
 	var opts *imap.SearchOptions
 	if ss.c.caps.Has(imap.CapESearch) {
 		opts = &imap.SearchOptions{ReturnAll: true}
 	}
-	data, err := ss.c.c.UIDSearch(criteria, opts).Wait()
+	return ss.c.c.UIDSearch(criteria, opts)
+}
+
+// waitSearch reads a search's UIDs as sorted, merged ranges.
+func (ss *session) waitSearch(ctx context.Context, cmd *imapclient.SearchCommand) ([]imap.UIDRange, error) {
+	data, err := cmd.Wait()
 	if err != nil {
 		return nil, ss.s.connErr(ctx, "search uids", err)
 	}
@@ -595,12 +656,19 @@ func diffUIDs(server, cached []mailaccess.UID) (added, vanished []mailaccess.UID
 	return added, vanished
 }
 
-// syncFlags applies flag changes made elsewhere to cached messages up to
+// flagFetch applies flag changes made elsewhere to cached messages up to
 // the checkpoint: with CONDSTORE only those changed since the recorded
 // HIGHESTMODSEQ, otherwise a comparison of every message's flags with the
-// cache, chunk by chunk, streamed, so memory stays flat.
-func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstore bool) (int, error) {
-	s := ss.s
+// cache, chunk by chunk, streamed, so memory stays flat. startFlags sends
+// the FETCH; apply reads and applies it.
+type flagFetch struct {
+	ss          *session
+	m           mailaccess.Mailbox
+	changedOnly bool
+	cmd         *imapclient.FetchCommand
+}
+
+func (ss *session) startFlags(m mailaccess.Mailbox, condstore bool) *flagFetch {
 	opts := &imap.FetchOptions{UID: true, Flags: true}
 	changedOnly := condstore && m.HighestModSeq > 0
 	if changedOnly {
@@ -608,7 +676,14 @@ func (ss *session) syncFlags(ctx context.Context, m mailaccess.Mailbox, condstor
 		opts.ChangedSince = uint64(m.HighestModSeq)
 	}
 	upTo := imap.UIDSet{imap.UIDRange{Start: 1, Stop: imap.UID(m.LastUID)}}
-	cmd := ss.c.c.Fetch(upTo, opts)
+	return &flagFetch{ss: ss, m: m, changedOnly: changedOnly, cmd: ss.c.c.Fetch(upTo, opts)}
+}
+
+// apply reads the flags and applies the changes, in chunks; it returns how
+// many messages changed.
+func (f *flagFetch) apply(ctx context.Context) (int, error) {
+	ss, m, changedOnly, cmd := f.ss, f.m, f.changedOnly, f.cmd
+	s := ss.s
 	type serverFlags struct {
 		uid    mailaccess.UID
 		flags  []string
