@@ -48,12 +48,14 @@ type Config struct {
 }
 
 const (
-	defaultTimeout       = 30 * time.Second
-	defaultBatchSize     = 500
-	defaultBodyMaxBytes  = 25 << 20
-	defaultPreviewBytes  = 2048
-	defaultPreviewRecent = 2000
+	defaultTimeout      = 30 * time.Second
+	defaultBatchSize    = 500
+	defaultBodyMaxBytes = 25 << 20
+	defaultPreviewBytes = 2048
 )
+
+// DefaultPreviewRecent is Config.PreviewRecent's default.
+const DefaultPreviewRecent = 2000
 
 // Credentials returns the IMAP login of an account (the password unsealed).
 type Credentials func(ctx context.Context, accountID int64) (username, password string, err error)
@@ -77,7 +79,7 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, defaultBatchSize)
 	cfg.BodyMaxBytes = cmp.Or(cfg.BodyMaxBytes, defaultBodyMaxBytes)
 	cfg.PreviewBytes = cmp.Or(cfg.PreviewBytes, defaultPreviewBytes)
-	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, defaultPreviewRecent)
+	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, DefaultPreviewRecent)
 	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default())}
 }
 

@@ -99,8 +99,17 @@ func run() error {
 	case "rawtext":
 		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[TEXT]<0.2048>)")
 	case "rawours":
-		// What our engine asks for, read by the minimal client.
-		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)] BODY.PEEK[TEXT]<0.2048>)")
+		// What our engine asks for in an initial sync, read by the
+		// minimal client: the References header of every message, and
+		// the first body bytes (previews) of the newest PreviewRecent
+		// only (the seeded UIDs are 1..n).
+		items := "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)]"
+		recent := fmt.Sprintf("(%s BODY.PEEK[TEXT]<0.2048>)", items)
+		split := o.n - imapsync.DefaultPreviewRecent
+		if split <= 0 {
+			return rawFetch(o, "UID FETCH 1:* "+recent)
+		}
+		return rawFetch(o, fmt.Sprintf("UID FETCH 1:%d (%s)", split, items), fmt.Sprintf("UID FETCH %d:* %s", split+1, recent))
 	case "ours":
 		return ours(ctx, o)
 	case "warm":
@@ -127,7 +136,7 @@ func run() error {
 
 // rawFetch is the minimal client: LOGIN, SELECT, one command read to its
 // tagged end (literals skipped by length), LOGOUT.
-func rawFetch(o options, command string) error {
+func rawFetch(o options, commands ...string) error {
 	c, err := net.Dial("tcp", o.addr)
 	if err != nil {
 		return err
@@ -171,8 +180,11 @@ func rawFetch(o options, command string) error {
 	if _, err := do("b", "SELECT INBOX"); err != nil {
 		return err
 	}
-	if command != "" {
-		if _, err := do("c", command); err != nil {
+	for i, command := range commands {
+		if command == "" {
+			continue
+		}
+		if _, err := do(fmt.Sprintf("c%d", i), command); err != nil {
 			return err
 		}
 	}
