@@ -70,6 +70,9 @@ type Syncer struct {
 	log       *slog.Logger
 	predialMu sync.Mutex
 	predial   *Predialed // see UsePredialed; nil once taken
+
+	leaseOwner string        // this process in the folder leases it holds (see lockFolder)
+	leases     atomic.Uint64 // leases taken, to make each owner token unique
 }
 
 // New returns a Syncer. Zero fields of cfg take their defaults.
@@ -80,7 +83,7 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 	cfg.BodyMaxBytes = cmp.Or(cfg.BodyMaxBytes, defaultBodyMaxBytes)
 	cfg.PreviewBytes = cmp.Or(cfg.PreviewBytes, defaultPreviewBytes)
 	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, DefaultPreviewRecent)
-	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default())}
+	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default()), leaseOwner: leaseOwnerPrefix()}
 }
 
 // deadlineConn gives every read and write of a connection a deadline of

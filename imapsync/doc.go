@@ -60,9 +60,16 @@
 // closed. Passes that LIST (SyncAccount, SyncFolders, Check) log in afresh,
 // because a long-lived Dovecot session can list a folder that is gone.
 //
-// Limits: two processes
-// syncing one folder at once stay correct (upserts, monotonic checkpoints)
-// but waste work; the dispatcher's per-folder job uniqueness prevents it,
-// and the engine has no lock of its own yet for direct callers (the CLI).
-// Older mail of a large initial sync has no preview.
+// One pass of a folder at a time: a pass holds the folder's sync lease
+// (Store.AcquireFolderSync: the mailboxes row's sync_owner and sync_until)
+// from before its SELECT to its end, renewing it every 10 s; another pass
+// of that folder, in any process (a worker, `mailaccess sync`, the web's
+// inline fallback), waits for it with backoff (up to 1 s between tries)
+// and then continues from what the first one stored. A process that dies
+// holding a lease loses it 30 s later. The dispatcher's per-folder job
+// uniqueness keeps workers from even queueing two passes of one folder.
+// Were two passes to run at once anyway (a holder stalled past its lease),
+// they stay correct (upserts, monotonic checkpoints), only wasteful.
+//
+// Limits: older mail of a large initial sync has no preview.
 package imapsync

@@ -36,6 +36,9 @@ type Store interface {
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
 	PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error
+	AcquireFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) (mailaccess.Mailbox, error)
+	RenewFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) error
+	ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string) error
 }
 
 // Progress is told how far a folder sync is: done of total new messages.
@@ -302,11 +305,8 @@ func firstOf(a, b error) error {
 
 // SyncMailbox syncs one folder of the account, by name. progress may be nil.
 func (s *Syncer) SyncMailbox(ctx context.Context, accountID int64, name string, progress Progress) (MailboxResult, error) {
-	ss, err := s.open(ctx, accountID, false)
-	if err != nil {
-		return MailboxResult{Name: name}, err
-	}
-	defer ss.Close()
+	// The folder is looked up before the connection is taken: a login
+	// in progress (a predialed one) goes on meanwhile.
 	m, err := s.store.MailboxByName(ctx, accountID, name)
 	if errors.Is(err, mailaccess.ErrNotFound) {
 		// Not listed yet (first login, or created elsewhere): list first,
@@ -322,6 +322,11 @@ func (s *Syncer) SyncMailbox(ctx context.Context, accountID int64, name string, 
 	if err != nil {
 		return MailboxResult{Name: name}, err
 	}
+	ss, err := s.open(ctx, accountID, false)
+	if err != nil {
+		return MailboxResult{Name: name}, err
+	}
+	defer ss.Close()
 	return ss.syncMailbox(ctx, m, progress)
 }
 
@@ -338,6 +343,11 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 			}
 		}
 	}()
+	m, release, err := ss.lockFolder(ctx, m)
+	if err != nil {
+		return res, err
+	}
+	defer release()
 	sel, err := ss.selectMailbox(ctx, m.Name)
 	if err != nil {
 		return res, err

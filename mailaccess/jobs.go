@@ -53,9 +53,10 @@ const jobColumns = `id, kind, account_id, mailbox, dedupe_key, payload, state, a
 // JobsChannel is the PostgreSQL NOTIFY channel on which new jobs are announced.
 const JobsChannel = "mailaccess_jobs"
 
-// ErrLeaseLost is returned when a job is no longer held by the caller: its
-// lease expired and it was given to someone else, or it finished.
-var ErrLeaseLost = errors.New("job lease lost")
+// ErrLeaseLost is returned when a job (or a folder's sync lease) is no
+// longer held by the caller: its lease expired and it was given to someone
+// else, or the job finished.
+var ErrLeaseLost = errors.New("lease lost")
 
 // EnqueueJob inserts a queued job, unless an active job with the same
 // DedupeKey exists: then that job is returned and created is false. On

@@ -3,7 +3,9 @@ package mailaccess
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -132,6 +134,76 @@ func (s *Store) TouchMailbox(ctx context.Context, accountID, id int64) error {
 		s.timeNow(), accountID, id)
 	if err != nil {
 		return fmt.Errorf("touch mailbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// ErrFolderBusy is returned by AcquireFolderSync while another sync holds
+// the folder's lease.
+var ErrFolderBusy = errors.New("another sync of the folder is running")
+
+// FolderBusyError says who holds a folder's sync lease, and until when
+// unless renewed. It wraps ErrFolderBusy.
+type FolderBusyError struct {
+	Owner string
+	Until time.Time
+}
+
+func (e *FolderBusyError) Error() string {
+	return fmt.Sprintf("%v (%s, lease until %s)", ErrFolderBusy, e.Owner, e.Until.Format(time.RFC3339))
+}
+
+func (e *FolderBusyError) Unwrap() error { return ErrFolderBusy }
+
+// AcquireFolderSync takes the sync lease of a folder for owner (a token no
+// other acquisition uses) for lease, and returns the folder as it is now:
+// a sync that had to wait sees what the previous one stored. It fails with
+// a *FolderBusyError while another owner holds an unexpired lease, and
+// with ErrNotFound when the folder is gone.
+func (s *Store) AcquireFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) (Mailbox, error) {
+	now := s.now()
+	var m Mailbox
+	err := s.db.GetContext(ctx, &m, s.db.Rebind(`UPDATE mailboxes SET sync_owner = ?, sync_until = ?
+		WHERE account_id = ? AND id = ? AND (sync_owner = '' OR sync_until < ?)
+		RETURNING `+mailboxColumns), owner, NewTime(now.Add(lease)), accountID, mailboxID, NewTime(now))
+	if err == nil {
+		return m, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Mailbox{}, fmt.Errorf("take the sync lease of mailbox %d: %w", mailboxID, err)
+	}
+	var held struct {
+		Owner string `db:"sync_owner"`
+		Until Time   `db:"sync_until"`
+	}
+	err = s.db.GetContext(ctx, &held, s.db.Rebind(`SELECT sync_owner, sync_until FROM mailboxes WHERE account_id = ? AND id = ?`), accountID, mailboxID)
+	if err != nil {
+		return Mailbox{}, notFound(err)
+	}
+	return Mailbox{}, &FolderBusyError{Owner: held.Owner, Until: held.Until.Time}
+}
+
+// RenewFolderSync extends owner's sync lease of a folder; ErrLeaseLost
+// when owner no longer holds it (it expired and another sync took it).
+func (s *Store) RenewFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) error {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET sync_until = ? WHERE account_id = ? AND id = ? AND sync_owner = ?`),
+		NewTime(s.now().Add(lease)), accountID, mailboxID, owner)
+	if err != nil {
+		return fmt.Errorf("renew the sync lease of mailbox %d: %w", mailboxID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("sync lease of mailbox %d: %w", mailboxID, ErrLeaseLost)
+	}
+	return nil
+}
+
+// ReleaseFolderSync gives owner's sync lease of a folder back (nothing when
+// owner no longer holds it).
+func (s *Store) ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string) error {
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET sync_owner = '', sync_until = 0 WHERE account_id = ? AND id = ? AND sync_owner = ?`),
+		accountID, mailboxID, owner)
+	if err != nil {
+		return fmt.Errorf("release the sync lease of mailbox %d: %w", mailboxID, err)
 	}
 	return nil
 }
