@@ -74,6 +74,10 @@ type Config struct {
 	Describe func(error) string
 }
 
+// JobLease is how long a claimed job stays a worker's without a renewal
+// (Lease, or its default): after it a killed worker's job is taken over.
+func (c Config) JobLease() time.Duration { return c.withDefaults().Lease }
+
 func (c Config) withDefaults() Config {
 	c.Mode = cmp.Or(c.Mode, "auto")
 	c.InlineBudget = cmp.Or(c.InlineBudget, 10*time.Second)

@@ -45,6 +45,11 @@ type Config struct {
 	// newest, get a preview; default 2000. Older mail of a large initial
 	// sync gets none (its body is fetched when opened).
 	PreviewRecent int
+	// FolderLease is how long a folder pass holds the folder's sync lease
+	// without renewing it (it renews it every third of that): another
+	// pass of the folder waits at most this long for a process that died
+	// holding it; default 10 s.
+	FolderLease time.Duration
 }
 
 const (
@@ -52,6 +57,7 @@ const (
 	defaultBatchSize    = 500
 	defaultBodyMaxBytes = 25 << 20
 	defaultPreviewBytes = 2048
+	defaultFolderLease  = 10 * time.Second
 )
 
 // DefaultPreviewRecent is Config.PreviewRecent's default.
@@ -83,6 +89,7 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 	cfg.BodyMaxBytes = cmp.Or(cfg.BodyMaxBytes, defaultBodyMaxBytes)
 	cfg.PreviewBytes = cmp.Or(cfg.PreviewBytes, defaultPreviewBytes)
 	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, DefaultPreviewRecent)
+	cfg.FolderLease = cmp.Or(cfg.FolderLease, defaultFolderLease)
 	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default()), leaseOwner: leaseOwnerPrefix()}
 }
 

@@ -62,11 +62,13 @@
 //
 // One pass of a folder at a time: a pass holds the folder's sync lease
 // (Store.AcquireFolderSync: the mailboxes row's sync_owner and sync_until)
-// from before its SELECT to its end, renewing it every 10 s; another pass
-// of that folder, in any process (a worker, `mailaccess sync`, the web's
-// inline fallback), waits for it with backoff (up to 1 s between tries)
-// and then continues from what the first one stored. A process that dies
-// holding a lease loses it 30 s later. The dispatcher's per-folder job
+// from before its SELECT to its end, renewing it every third of
+// Config.FolderLease; another pass of that folder, in any process (a
+// worker, `mailaccess sync`, the web's inline fallback), waits for it with
+// backoff (up to 250 ms between tries) and then continues from what the first
+// one stored. A process that dies holding a lease loses it FolderLease
+// later (`mailaccess` sets it to the dispatcher's job lease, 10 s by
+// default, so a job taken over from a killed worker finds its folder free). The dispatcher's per-folder job
 // uniqueness keeps workers from even queueing two passes of one folder.
 // Were two passes to run at once anyway (a holder stalled past its lease),
 // they stay correct (upserts, monotonic checkpoints), only wasteful.

@@ -15,13 +15,12 @@ import (
 // A folder pass holds the folder's sync lease (mailaccess.Store's
 // AcquireFolderSync) while it runs, so that two passes of one folder never
 // run at once, whoever starts them: a worker, `mailaccess sync`, the web's
-// inline fallback. The lease is renewed while the pass runs; a process that
-// dies holding it loses it folderLease later.
+// inline fallback. The lease is renewed every third of Config.FolderLease
+// while the pass runs; a process that dies holding it loses it
+// Config.FolderLease later.
 const (
-	folderLease       = 30 * time.Second
-	folderLeaseRenew  = folderLease / 3
 	folderWaitInitial = 50 * time.Millisecond
-	folderWaitMax     = time.Second
+	folderWaitMax     = 250 * time.Millisecond
 )
 
 // leaseOwnerPrefix names this process in the leases it holds: host, pid and
@@ -43,7 +42,7 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 	owner := fmt.Sprintf("%s#%d", s.leaseOwner, s.leases.Add(1))
 	wait, logged := folderWaitInitial, false
 	for {
-		fresh, err := s.store.AcquireFolderSync(ctx, m.AccountID, m.ID, owner, folderLease)
+		fresh, err := s.store.AcquireFolderSync(ctx, m.AccountID, m.ID, owner, s.cfg.FolderLease)
 		if err == nil {
 			m = fresh
 			break
@@ -72,14 +71,14 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
-		tick := time.NewTicker(folderLeaseRenew)
+		tick := time.NewTicker(s.cfg.FolderLease / 3)
 		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
 				return
 			case <-tick.C:
-				if err := s.store.RenewFolderSync(context.WithoutCancel(ctx), m.AccountID, m.ID, owner, folderLease); err != nil {
+				if err := s.store.RenewFolderSync(context.WithoutCancel(ctx), m.AccountID, m.ID, owner, s.cfg.FolderLease); err != nil {
 					// Lost (this process stalled past the lease) or the
 					// database failed: another pass may run alongside,
 					// which stays correct (upserts, monotonic

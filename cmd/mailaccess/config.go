@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/mailaccess/mailaccess/asyncdispatch"
 	"github.com/mailaccess/mailaccess/imapsync"
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -301,5 +302,9 @@ func (c *Config) syncConfig() imapsync.Config {
 		Timeout:            c.IMAP.Timeout,
 		BatchSize:          c.Sync.BatchSize,
 		BodyMaxBytes:       c.Sync.BodyMaxBytes,
+		// A folder's sync lease runs out as soon as a job's: the job
+		// of a killed worker, taken over, does not then wait longer
+		// for the folder than it waited for the job.
+		FolderLease: asyncdispatch.Config{HeartbeatInterval: c.Async.HeartbeatInterval}.JobLease(),
 	}
 }
