@@ -78,7 +78,10 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 			case <-stop:
 				return
 			case <-tick.C:
-				if err := s.store.RenewFolderSync(context.WithoutCancel(ctx), m.AccountID, m.ID, owner, s.cfg.FolderLease); err != nil {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.FolderLease/3)
+				err := s.store.RenewFolderSync(rctx, m.AccountID, m.ID, owner, s.cfg.FolderLease)
+				cancel()
+				if err != nil {
 					// Lost (this process stalled past the lease) or the
 					// database failed: another pass may run alongside,
 					// which stays correct (upserts, monotonic
@@ -91,7 +94,12 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 	release := func() {
 		close(stop)
 		<-stopped
-		if err := s.store.ReleaseFolderSync(context.WithoutCancel(ctx), m.AccountID, m.ID, owner); err != nil {
+		// Even when the pass was cancelled; bounded, as a database that
+		// does not answer must not hang the caller (the lease then runs
+		// out by itself).
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+		defer cancel()
+		if err := s.store.ReleaseFolderSync(rctx, m.AccountID, m.ID, owner); err != nil {
 			s.log.Warn("release the folder's sync lease", "account", m.AccountID, "mailbox", m.Name, "error", err)
 		}
 	}

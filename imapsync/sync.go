@@ -396,6 +396,9 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	if flags != nil {
 		n, err := flags.apply(ctx)
 		if err != nil {
+			if diff != nil {
+				diff.drop() // the connection goes back to the pool with no command pending
+			}
 			return res, err
 		}
 		res.Updated = n
@@ -516,6 +519,15 @@ func (ss *session) startDiff(ctx context.Context, m mailaccess.Mailbox, count ui
 		d.all = ss.startSearch(&imap.SearchCriteria{})
 	}
 	return d, nil
+}
+
+// drop reads the search sent and leaves it unused.
+func (d *serverDiff) drop() {
+	for _, cmd := range []*imapclient.SearchCommand{d.above, d.all} {
+		if cmd != nil {
+			cmd.Wait()
+		}
+	}
 }
 
 // finish reads the search, and deletes the cached messages that vanished.
