@@ -466,7 +466,7 @@ func bench(ctx context.Context, o options) error {
 				return err
 			}
 		}
-		if err := best("raw FETCH of what ours asks for", o.n, 3, self, append([]string{"-child", "rawours"}, base...)...); err != nil {
+		if err := best("raw FETCH of what ours asks for", o.n, 3, self, append([]string{"-child", "rawours", "-n", strconv.Itoa(o.n)}, base...)...); err != nil {
 			return err
 		}
 	}
