@@ -53,6 +53,7 @@ func (s *Syncer) Check(ctx context.Context, accountID int64) (CheckReport, error
 		return rep, err
 	}
 	defer ss.Close()
+	ss.c.listed = true
 	list, err := ss.c.c.List("", "*", nil).Collect()
 	if err != nil {
 		return rep, s.connErr(ctx, "list folders", err)

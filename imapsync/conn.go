@@ -140,6 +140,8 @@ type conn struct {
 	// selNext is the folder's UIDNEXT when acquireIn selected it: a
 	// message with a UID from there on may not be visible yet.
 	selNext mailaccess.UID
+	// listed: the connection ran LIST, and is not pooled (see release).
+	listed bool
 }
 
 // readSince returns when the connection's pending read started: it fails

@@ -192,6 +192,18 @@ func (s *Syncer) release(accountID int64, c *conn) {
 		c.c.Close()
 		return
 	}
+	if c.listed {
+		// A Dovecot session that ran LIST selects a large Maildir folder
+		// slowly from then on (it reads the whole folder's directory
+		// again at every SELECT: 100-115 ms at 100,000 messages, against
+		// 1-3 ms on a session that did not LIST). Such a connection is
+		// not kept for the passes and short calls that follow.
+		go func() {
+			c.c.Logout().Wait()
+			c.c.Close()
+		}()
+		return
+	}
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
 	now := time.Now()

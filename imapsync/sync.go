@@ -88,6 +88,7 @@ func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[s
 		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
 			HighestModSeq: ss.c.caps.Has(imap.CapCondStore)}
 	}
+	ss.c.listed = true
 	list, err := ss.c.c.List("", "*", opts).Collect()
 	if err != nil {
 		return nil, nil, s.connErr(ctx, "list folders", err)
@@ -252,28 +253,42 @@ func roleOf(name string, attrs []imap.MailboxAttr) mailaccess.Role {
 // unchanged is not even selected. A folder that fails is recorded with its
 // error and the others still sync; the first error is returned.
 func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Progress) ([]MailboxResult, error) {
-	ss, err := s.open(ctx, accountID, true)
+	ls, err := s.open(ctx, accountID, true)
 	if err != nil {
 		return nil, err
 	}
-	defer ss.Close()
-	folders, status, err := ss.syncFolders(ctx)
+	folders, status, err := ls.syncFolders(ctx)
+	condstore := ls.c.caps.Has(imap.CapCondStore)
+	ls.Close() // not pooled: it ran LIST (see release)
 	if err != nil {
 		return nil, err
 	}
+	// The folders are synced on a pooled connection, taken when the
+	// first folder needs a pass.
+	var ss *session
+	defer func() {
+		if ss != nil {
+			ss.Close()
+		}
+	}()
 	var results []MailboxResult
 	var firstErr error
 	for _, m := range folders {
 		if m.NoSelect() {
 			continue
 		}
-		if st := status[m.Name]; st != nil && ss.c.caps.Has(imap.CapCondStore) && unchanged(m, st) {
+		if st := status[m.Name]; st != nil && condstore && unchanged(m, st) {
 			start := time.Now()
 			if err := s.store.TouchMailbox(ctx, accountID, m.ID); err != nil {
 				return results, err
 			}
 			results = append(results, MailboxResult{Name: m.Name, Messages: m.Total, Skipped: true, Duration: time.Since(start)})
 			continue
+		}
+		if ss == nil {
+			if ss, err = s.open(ctx, accountID, false); err != nil {
+				return results, err
+			}
 		}
 		res, err := ss.syncMailbox(ctx, m, progress)
 		results = append(results, res)
