@@ -53,8 +53,7 @@ func (s *Syncer) Check(ctx context.Context, accountID int64) (CheckReport, error
 		return rep, err
 	}
 	defer ss.Close()
-	ss.c.listed = true
-	list, err := ss.c.c.List("", "*", nil).Collect()
+	list, err := ss.c.list(nil)
 	if err != nil {
 		return rep, s.connErr(ctx, "list folders", err)
 	}

@@ -185,6 +185,13 @@ func connGone(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
+// list runs LIST "" "*" and marks the connection as one that listed, which
+// release then logs out instead of pooling.
+func (c *conn) list(opts *imap.ListOptions) ([]*imap.ListData, error) {
+	c.listed = true
+	return c.c.List("", "*", opts).Collect()
+}
+
 // release gives a connection back for reuse, or closes it when it is broken
 // or the account has enough idle ones.
 func (s *Syncer) release(accountID int64, c *conn) {
@@ -192,7 +199,7 @@ func (s *Syncer) release(accountID int64, c *conn) {
 		c.c.Close()
 		return
 	}
-	if c.listed {
+	if c.listed { // see list
 		// A Dovecot session that ran LIST selects a large Maildir folder
 		// slowly from then on (it reads the whole folder's directory
 		// again at every SELECT: 100-115 ms at 100,000 messages, against

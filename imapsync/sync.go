@@ -88,8 +88,7 @@ func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[s
 		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
 			HighestModSeq: ss.c.caps.Has(imap.CapCondStore)}
 	}
-	ss.c.listed = true
-	list, err := ss.c.c.List("", "*", opts).Collect()
+	list, err := ss.c.list(opts)
 	if err != nil {
 		return nil, nil, s.connErr(ctx, "list folders", err)
 	}

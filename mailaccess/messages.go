@@ -46,7 +46,7 @@ const rowsPerInsert = 500
 // mailbox and UID) is overwritten, so a replayed batch creates no duplicate.
 // The checkpoint never moves backwards.
 func (s *Store) StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []Message, checkpoint UID) error {
-	msgs = lastOfEachUID(msgs)
+	msgs = lastOfEachUID(msgs, func(m *Message) UID { return m.UID })
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if s.dialect == SQLite {
 			if err := s.insertMessagesSQLite(ctx, tx, accountID, mailboxID, msgs); err != nil {
@@ -68,28 +68,29 @@ func (s *Store) StoreMessages(ctx context.Context, accountID, mailboxID int64, m
 	})
 }
 
-// lastOfEachUID returns msgs with one message per UID, the last one given:
-// a batch can hold a message twice (fetched again after a failure), and one
-// statement may not insert and then update the same row.
-func lastOfEachUID(msgs []Message) []Message {
+// lastOfEachUID returns items with one item per UID, the last one given
+// (uid names an item's UID): a batch can hold a message twice (fetched
+// again after a failure), and one statement may not insert and then update
+// the same row, nor change a row twice with any of its matches.
+func lastOfEachUID[T any](items []T, uid func(*T) UID) []T {
 	ascending := true
-	for i := 1; i < len(msgs) && ascending; i++ {
-		ascending = msgs[i].UID > msgs[i-1].UID
+	for i := 1; i < len(items) && ascending; i++ {
+		ascending = uid(&items[i]) > uid(&items[i-1])
 	}
 	if ascending {
-		return msgs
+		return items
 	}
-	last := make(map[UID]int, len(msgs))
-	for i, m := range msgs {
-		last[m.UID] = i
+	last := make(map[UID]int, len(items))
+	for i := range items {
+		last[uid(&items[i])] = i
 	}
-	if len(last) == len(msgs) {
-		return msgs
+	if len(last) == len(items) {
+		return items
 	}
-	out := make([]Message, 0, len(last))
-	for i, m := range msgs {
-		if last[m.UID] == i {
-			out = append(out, m)
+	out := make([]T, 0, len(last))
+	for i := range items {
+		if last[uid(&items[i])] == i {
+			out = append(out, items[i])
 		}
 	}
 	return out
@@ -314,21 +315,14 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 // chunk instead of one per message (and three per chunk), which is what a
 // flag update cost on PostgreSQL, on loopback as on a network.
 func (s *Store) updateFlagsPostgres(ctx context.Context, accountID, mailboxID int64, updates []FlagUpdate) error {
-	// The last change of a UID wins, as it would applied one by one (an
-	// UPDATE ... FROM changes a row once, with any of its matches).
-	last := make(map[UID]int, len(updates))
-	for i, u := range updates {
-		last[u.UID] = i
-	}
+	// The last change of a UID wins, as it would applied one by one.
+	updates = lastOfEachUID(updates, func(u *FlagUpdate) UID { return u.UID })
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		delta := 0
-		n := len(last)
+		n := len(updates)
 		uids, flags, modseqs := make([]int64, 0, n), make([]string, 0, n), make([]int64, 0, n)
 		seen, flagged, answered, draft := make([]bool, 0, n), make([]bool, 0, n), make([]bool, 0, n), make([]bool, 0, n)
-		for i, u := range updates {
-			if last[u.UID] != i {
-				continue
-			}
+		for _, u := range updates {
 			var m Message
 			m.SetFlags(u.Flags)
 			uids, flags, modseqs = append(uids, int64(u.UID)), append(flags, m.Flags), append(modseqs, int64(u.ModSeq))
