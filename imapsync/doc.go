@@ -7,8 +7,8 @@
 //  1. SELECT read-only, with CONDSTORE where offered. A new UIDVALIDITY drops
 //     the folder's cache and starts a new generation.
 //  2. Same UIDNEXT, count and HIGHESTMODSEQ as the last complete pass: done,
-//     after one command. (SyncAccount with LIST-STATUS does not even SELECT
-//     such folders.)
+//     after one command. (SyncAccount, with a STATUS of each folder sent
+//     before its LIST, does not even SELECT such folders.)
 //  3. Flags of the cached messages: FETCH … (CHANGEDSINCE) with CONDSTORE,
 //     else every message's flags streamed and compared with the cache in
 //     chunks. The UID SEARCH of step 4 is sent right behind this FETCH: the

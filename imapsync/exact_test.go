@@ -258,6 +258,30 @@ func TestSyncIsExact(t *testing.T) {
 			}
 			fx.assertNoDrift()
 		})
+		t.Run("an_account_sync_passes_only_the_folders_that_changed", func(t *testing.T) {
+			fx.syncAll()
+			uids := fx.serverUIDs(c, "INBOX")
+			storeFlags(t, c, imap.StoreFlagsAdd, []imap.Flag{"$Reviewed"}, imap.UID(uids[0]))
+			results, err := fx.syncer.SyncAccount(ctx, fx.account.ID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			condstore := c.Caps().Has(imap.CapCondStore)
+			for _, r := range results {
+				switch {
+				case r.Name == "INBOX" && (r.Skipped || r.Updated != 1):
+					t.Errorf("INBOX, where a flag changed: %+v, want a pass that updates 1 message", r)
+				case r.Name != "INBOX" && r.Skipped != condstore:
+					// With CONDSTORE the status of an unchanged folder
+					// proves it unchanged; without, every folder is passed.
+					t.Errorf("%s, unchanged: skipped %v, want %v", r.Name, r.Skipped, condstore)
+				}
+			}
+			if len(results) < 3 {
+				t.Fatalf("%d folders synced, want INBOX and the special-use folders: %+v", len(results), results)
+			}
+			fx.assertNoDrift()
+		})
 	})
 }
 

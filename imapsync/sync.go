@@ -77,22 +77,30 @@ func (s *Syncer) SyncFolders(ctx context.Context, accountID int64) ([]mailaccess
 }
 
 // syncFolders lists the folders and applies the list to the cache. With
-// LIST-STATUS it also returns each folder's status by name.
+// CONDSTORE it also returns the status of each cached folder by name, asked
+// before the LIST in the same round trip (see statusBeforeList).
 func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[string]*imap.StatusData, error) {
 	s, accountID := ss.s, ss.accountID
+	cached, err := s.store.Mailboxes(ctx, accountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pending []*imapclient.StatusCommand
+	if ss.c.caps.Has(imap.CapCondStore) {
+		pending = ss.statusBeforeList(cached)
+	}
 	opts := &imap.ListOptions{}
 	if ss.c.caps.Has(imap.CapSpecialUse) {
 		opts.ReturnSpecialUse = true
 	}
-	if ss.c.caps.Has(imap.CapListStatus) {
-		opts.ReturnStatus = &imap.StatusOptions{NumMessages: true, UIDNext: true, UIDValidity: true,
-			HighestModSeq: ss.c.caps.Has(imap.CapCondStore)}
-	}
 	list, err := ss.c.list(opts)
+	status, serr := ss.waitStatus(ctx, pending)
 	if err != nil {
 		return nil, nil, s.connErr(ctx, "list folders", err)
 	}
-	status := map[string]*imap.StatusData{}
+	if serr != nil {
+		return nil, nil, serr
+	}
 	var listed []*imap.ListData
 	seen := make(map[string]bool, len(list))
 	for _, l := range list {
@@ -102,13 +110,6 @@ func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[s
 		}
 		seen[name] = true
 		listed = append(listed, l)
-		if l.Status != nil {
-			status[name] = l.Status
-		}
-	}
-	cached, err := s.store.Mailboxes(ctx, accountID)
-	if err != nil {
-		return nil, nil, err
 	}
 	known := make(map[string]bool, len(cached))
 	var gone []mailaccess.Mailbox
@@ -165,6 +166,48 @@ func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[s
 		return nil, nil, err
 	}
 	return out, status, nil
+}
+
+// statusBeforeList sends a STATUS for each synced folder of cached, to be
+// read with waitStatus once the LIST that follows them is sent. This is
+// what LIST-STATUS (RFC 5819) answers in one command, but asked before the
+// LIST: on Dovecot (2.3, Maildir, with its default mailbox list index),
+// the status of a large folder asked after a LIST in the same session
+// rereads the folder's whole directory (about 100 ms at 100,000
+// messages, every time), whereas before it, it comes from the index
+// (1-4 ms). A server without LIST-STATUS answers it the same way.
+func (ss *session) statusBeforeList(cached []mailaccess.Mailbox) []*imapclient.StatusCommand {
+	var cmds []*imapclient.StatusCommand
+	for _, m := range cached {
+		if m.NoSelect() || m.SyncedAt.IsZero() {
+			continue // no pass to skip
+		}
+		cmds = append(cmds, ss.c.c.Status(m.Name, &imap.StatusOptions{
+			NumMessages: true, UIDNext: true, UIDValidity: true, HighestModSeq: true}))
+	}
+	return cmds
+}
+
+// waitStatus reads the answers to statusBeforeList, by folder name. A
+// folder the server refuses (gone, or not selectable now) has no status.
+func (ss *session) waitStatus(ctx context.Context, cmds []*imapclient.StatusCommand) (map[string]*imap.StatusData, error) {
+	status := make(map[string]*imap.StatusData, len(cmds))
+	var connErr error
+	for _, cmd := range cmds {
+		data, err := cmd.Wait()
+		var imapErr *imap.Error
+		switch {
+		case err == nil:
+			status[sanitize(data.Mailbox)] = data
+		case errors.As(err, &imapErr):
+		default:
+			connErr = firstOf(connErr, err)
+		}
+	}
+	if connErr != nil {
+		return nil, ss.s.connErr(ctx, "folder status", connErr)
+	}
+	return status, nil
 }
 
 type rename struct {
@@ -247,8 +290,8 @@ func roleOf(name string, attrs []imap.MailboxAttr) mailaccess.Role {
 	return mailaccess.RoleNone
 }
 
-// SyncAccount syncs the folder list and then every selectable folder, on one
-// connection. With LIST-STATUS and CONDSTORE, a folder whose status proves it
+// SyncAccount syncs the folder list and then every selectable folder. With
+// CONDSTORE, a folder whose status (see statusBeforeList) proves it
 // unchanged is not even selected. A folder that fails is recorded with its
 // error and the others still sync; the first error is returned.
 func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Progress) ([]MailboxResult, error) {
@@ -301,7 +344,7 @@ func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Prog
 	return results, firstErr
 }
 
-// unchanged reports whether a LIST-STATUS answer proves a synced folder
+// unchanged reports whether a folder's STATUS proves a synced folder
 // unchanged since its last complete pass.
 func unchanged(m mailaccess.Mailbox, st *imap.StatusData) bool {
 	return !m.SyncedAt.IsZero() && m.HighestModSeq != 0 &&
