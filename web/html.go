@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -50,18 +51,21 @@ func mailPolicy(showImages bool) *bluemonday.Policy {
 	return p
 }
 
+// The policies and the pattern are built on the first mail shown, not at
+// package init: every command of the binary (mailaccess sync among them)
+// would pay for them at start.
 var (
-	policyBlocked = mailPolicy(false)
-	policyImages  = mailPolicy(true)
-	remoteSrc     = regexp.MustCompile(`(?i)\ssrc\s*=\s*["']?https?:`)
+	policyBlocked = sync.OnceValue(func() *bluemonday.Policy { return mailPolicy(false) })
+	policyImages  = sync.OnceValue(func() *bluemonday.Policy { return mailPolicy(true) })
+	remoteSrc     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\ssrc\s*=\s*["']?https?:`) })
 )
 
 // sanitizeHTML returns safe HTML for a mail body and how many remote images
 // it holds (blocked or not).
 func sanitizeHTML(body string, showImages bool) (string, int) {
-	remote := len(remoteSrc.FindAllStringIndex(body, -1))
+	remote := len(remoteSrc().FindAllStringIndex(body, -1))
 	if showImages {
-		return policyImages.Sanitize(body), remote
+		return policyImages().Sanitize(body), remote
 	}
-	return policyBlocked.Sanitize(body), remote
+	return policyBlocked().Sanitize(body), remote
 }

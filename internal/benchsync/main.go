@@ -7,9 +7,11 @@
 // Stages: the raw metadata FETCH read to the end by a minimal client (the
 // floor), connect+LOGIN+SELECT+LOGOUT (the floor of any fresh resync),
 // mbsync full sync / no-change resync / resync after 100 flag changes and
-// 100 expunges, and ours (`imapsync.SyncMailbox` in a fresh process, as
-// `mailaccess sync -mailbox INBOX` runs it) initial / no-change / after the
-// same changes, on SQLite and PostgreSQL. Resyncs are timed on a settled
+// 100 expunges, and ours (the real `mailaccess sync -mailbox INBOX`, built
+// as `make build` builds it, or the binary given with -mailaccess) initial /
+// no-change / after the same changes, on SQLite and PostgreSQL; and a
+// worker's no-change resync on a logged-in connection (-child warm, in one
+// process). Resyncs are timed on a settled
 // server (a fresh SELECT fast again after a full sync or the changes, up to
 // 30 s), as the anchors assume a warm index. Our no-change resyncs run in
 // turns with the login floor (best of 7 each), so that the goal "within
@@ -69,6 +71,7 @@ type options struct {
 	stages     string
 	serve      bool
 	shift      int
+	bin        string
 }
 
 func run() error {
@@ -79,7 +82,8 @@ func run() error {
 	flag.StringVar(&o.user, "user", "", "internal: IMAP user")
 	flag.StringVar(&o.pass, "pass", "", "internal: IMAP password")
 	flag.StringVar(&o.db, "db", "", "internal: database URL")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of our initial sync on SQLite to this file")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "-child ours: write a CPU profile of the sync to this file")
+	flag.StringVar(&o.bin, "mailaccess", "", "the mailaccess binary to measure (default: build ./cmd/mailaccess as `make build` does)")
 	flag.IntVar(&o.batch, "batch", 0, "sync batch size (0: the default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the servers' directory")
 	flag.BoolVar(&o.serve, "serve", false, "seed the mailbox, print how to run single stages against it, and keep the servers until interrupted")
@@ -111,6 +115,9 @@ func run() error {
 		}
 		return rawFetch(o, fmt.Sprintf("UID FETCH 1:%d (%s)", split, items), fmt.Sprintf("UID FETCH %d:* %s", split+1, recent))
 	case "ours":
+		// The engine in this process, for profiling (-cpuprofile) and
+		// stage timings (BENCHSYNC_DEBUG=1) in -serve runs; the table
+		// measures the real command.
 		return ours(ctx, o)
 	case "warm":
 		return warm(ctx, o)
@@ -192,7 +199,8 @@ func rawFetch(o options, commands ...string) error {
 	return err
 }
 
-// ours syncs INBOX in this fresh process, as `mailaccess sync` does.
+// ours syncs INBOX in this fresh process, as `mailaccess sync -mailbox INBOX`
+// does.
 func ours(ctx context.Context, o options) error {
 	if o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
@@ -359,6 +367,15 @@ func bench(ctx context.Context, o options) error {
 	if !o.keep {
 		defer os.RemoveAll(dir)
 	}
+	bin := o.bin
+	if bin == "" {
+		bin = filepath.Join(dir, "mailaccess")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/mailaccess")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("build mailaccess: %v: %s", err, out)
+		}
+	}
 	fmt.Fprintf(os.Stderr, "starting Dovecot and PostgreSQL in %s\n", dir)
 	dc, err := testenv.StartDovecot(ctx, filepath.Join(dir, "dovecot"), testenv.DovecotOptions{})
 	if err != nil {
@@ -389,6 +406,7 @@ func bench(ctx context.Context, o options) error {
 		fmt.Printf("Dovecot %s user %s password %s; PostgreSQL %s\n", dc.Addr, user, dc.Password, pg.URL)
 		fmt.Printf("a cache: %s -child setup -db sqlite:/tmp/x.db -user %s\n", self, user)
 		fmt.Printf("a stage: %s -child ours -db sqlite:/tmp/x.db -addr %s -user %s -pass %s\n", self, dc.Addr, user, dc.Password)
+		fmt.Printf("the real command: export MAILACCESS_PASSWORD=%s MAILACCESS_IMAP_ADDRESS=%s MAILACCESS_IMAP_TLS=none MAILACCESS_DATABASE_URL=sqlite:/tmp/y.db MAILACCESS_SECURITY_KEY_FILE=/tmp/y.key; %s migrate; %s sync -user %s -mailbox INBOX\n", dc.Password, dc.Addr, bin, bin, user)
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
@@ -430,7 +448,7 @@ func bench(ctx context.Context, o options) error {
 	// so that the two meet the same state of the server and the machine
 	// (the floor row above is measured minutes earlier, before the full
 	// syncs): the best of times runs of each, and ours minus the floor.
-	beside := func(stage string, msgs, times int, args []string) error {
+	beside := func(stage string, msgs, times int, name string, args []string) error {
 		floorArgs := append([]string{"-child", "floor"}, base...)
 		var ours, floor row
 		for i := range times {
@@ -438,7 +456,7 @@ func bench(ctx context.Context, o options) error {
 			if err != nil {
 				return err
 			}
-			w, rss, _, _, err := measure(self, args...)
+			w, rss, _, _, err := measure(name, args...)
 			if err != nil {
 				return err
 			}
@@ -538,39 +556,43 @@ SyncState *
 	admin.Close()
 	dbs[1].url = strings.Replace(pg.URL, "/postgres?", "/bench?", 1)
 	dbs = slices.DeleteFunc(dbs, func(db struct{ name, url string }) bool { return !want[db.name] })
-	stores := map[string]*mailaccess.Store{}
+	// The real command, with its configuration in flags and the password
+	// in the environment, as a cron job would run it.
+	os.Setenv("MAILACCESS_PASSWORD", dc.Password)
+	keyFile := filepath.Join(dir, "secret.key")
+	oursArgs := func(db string) []string {
+		a := []string{"sync", "-user", user, "-mailbox", "INBOX", "-json",
+			"-database.url=" + db, "-imap.address=" + dc.Addr, "-imap.tls=none", "-security.key_file=" + keyFile}
+		if o.batch > 0 {
+			a = append(a, "-sync.batch_size="+strconv.Itoa(o.batch))
+		}
+		return a
+	}
+	synced := func(out string) (imapsync.MailboxResult, error) {
+		var sum struct {
+			Folders []imapsync.MailboxResult `json:"folders"`
+			Error   string                   `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(out), &sum); err != nil || len(sum.Folders) != 1 || sum.Error != "" {
+			return imapsync.MailboxResult{}, fmt.Errorf("mailaccess sync printed %q (%v)", out, err)
+		}
+		return sum.Folders[0], nil
+	}
 	for _, db := range dbs {
-		st, err := mailaccess.Open(ctx, db.url, mailaccess.Options{Migrate: true})
+		if _, _, _, _, err := measure(bin, "migrate", "-database.url="+db.url, "-security.key_file="+keyFile); err != nil {
+			return err
+		}
+		out, err := add("ours initial sync ("+db.name+")", o.n, bin, oursArgs(db.url)...)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		if _, err := st.UpsertAccount(ctx, user, []byte("unused")); err != nil {
-			return err
-		}
-		stores[db.name] = st
-	}
-	oursArgs := func(db string, extra ...string) []string {
-		a := append([]string{"-child", "ours", "-db", db, "-batch", strconv.Itoa(o.batch)}, base...)
-		return append(a, extra...)
-	}
-	for _, db := range dbs {
-		var extra []string
-		if db.name == "sqlite" && o.cpuprofile != "" {
-			extra = []string{"-cpuprofile", o.cpuprofile}
-		}
-		out, err := add("ours initial sync ("+db.name+")", o.n, self, oursArgs(db.url, extra...)...)
-		if err != nil {
-			return err
-		}
-		var res imapsync.MailboxResult
-		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Added != o.n {
-			return fmt.Errorf("initial sync on %s: %s (%v)", db.name, out, err)
+		if res, err := synced(out); err != nil || res.Added != o.n {
+			return fmt.Errorf("initial sync on %s: %+v (%v)", db.name, res, err)
 		}
 		if err := settled(dc, user, "our initial sync ("+db.name+")"); err != nil {
 			return err
 		}
-		if err := beside("ours no-change resync ("+db.name+")", o.n, 7, oursArgs(db.url)); err != nil {
+		if err := beside("ours no-change resync ("+db.name+")", o.n, 7, bin, oursArgs(db.url)); err != nil {
 			return err
 		}
 		_, _, out, _, err = measure(self, append([]string{"-child", "warm", "-db", db.url}, base...)...)
@@ -604,17 +626,25 @@ SyncState *
 	}
 	drift := map[string]int{}
 	for _, db := range dbs {
-		out, err := add("ours after 100 flags + 100 expunges ("+db.name+")", o.n, self, oursArgs(db.url)...)
+		out, err := add("ours after 100 flags + 100 expunges ("+db.name+")", o.n, bin, oursArgs(db.url)...)
 		if err != nil {
 			return err
 		}
-		var res imapsync.MailboxResult
-		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Updated != 100 || res.Vanished != 100 {
-			return fmt.Errorf("resync on %s: %s (%v), want 100 updated and 100 vanished", db.name, out, err)
+		if res, err := synced(out); err != nil || res.Updated != 100 || res.Vanished != 100 {
+			return fmt.Errorf("resync on %s: %+v (%v), want 100 updated and 100 vanished", db.name, res, err)
 		}
-		s := imapsync.New(imapsync.Config{Address: dc.Addr, TLS: "none"}, stores[db.name],
+		store, err := mailaccess.Open(ctx, db.url, mailaccess.Options{})
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		s := imapsync.New(imapsync.Config{Address: dc.Addr, TLS: "none"}, store,
 			func(context.Context, int64) (string, string, error) { return user, dc.Password, nil }, nil)
-		acc, _ := stores[db.name].AccountByUsername(ctx, user)
+		defer s.Close()
+		acc, err := store.AccountByUsername(ctx, user)
+		if err != nil {
+			return err
+		}
 		if _, err := s.SyncFolders(ctx, acc.ID); err != nil {
 			return err
 		}
