@@ -48,15 +48,23 @@ const checkChunk = 5000
 // list shows). It changes nothing. Memory stays bounded: flags are streamed and compared in chunks.
 func (s *Syncer) Check(ctx context.Context, accountID int64) (CheckReport, error) {
 	var rep CheckReport
-	ss, err := s.open(ctx, accountID, true)
+	// The folders are listed on a fresh connection and compared on another
+	// (see SyncAccount): a Dovecot session that ran LIST selects a large
+	// folder slowly from then on.
+	ls, err := s.open(ctx, accountID, true)
+	if err != nil {
+		return rep, err
+	}
+	list, err := ls.c.list(nil)
+	ls.Close()
+	if err != nil {
+		return rep, s.connErr(ctx, "list folders", err)
+	}
+	ss, err := s.open(ctx, accountID, false)
 	if err != nil {
 		return rep, err
 	}
 	defer ss.Close()
-	list, err := ss.c.list(nil)
-	if err != nil {
-		return rep, s.connErr(ctx, "list folders", err)
-	}
 	cached, err := s.store.Mailboxes(ctx, accountID)
 	if err != nil {
 		return rep, err
