@@ -31,7 +31,7 @@ func (s *Syncer) Login(ctx context.Context, username, password string, accepted 
 		return nil, err
 	}
 	ss := &session{s: s, accountID: accountID, c: c, condstore: c.caps.Has(imap.CapCondStore)}
-	folders, _, err := ss.syncFolders(ctx)
+	folders, _, err := ss.syncFolders(ctx, false)
 	if err != nil {
 		ss.Close()
 		return nil, err

@@ -72,21 +72,22 @@ func (s *Syncer) SyncFolders(ctx context.Context, accountID int64) ([]mailaccess
 		return nil, err
 	}
 	defer ss.Close()
-	folders, _, err := ss.syncFolders(ctx)
+	folders, _, err := ss.syncFolders(ctx, false)
 	return folders, err
 }
 
 // syncFolders lists the folders and applies the list to the cache. With
-// CONDSTORE it also returns the status of each cached folder by name, asked
-// before the LIST in the same round trip (see statusBeforeList).
-func (ss *session) syncFolders(ctx context.Context) ([]mailaccess.Mailbox, map[string]*imap.StatusData, error) {
+// withStatus and CONDSTORE it also returns the status of each synced folder
+// by name, asked before the LIST in the same round trip (see
+// statusBeforeList).
+func (ss *session) syncFolders(ctx context.Context, withStatus bool) ([]mailaccess.Mailbox, map[string]*imap.StatusData, error) {
 	s, accountID := ss.s, ss.accountID
 	cached, err := s.store.Mailboxes(ctx, accountID)
 	if err != nil {
 		return nil, nil, err
 	}
 	var pending []*imapclient.StatusCommand
-	if ss.c.caps.Has(imap.CapCondStore) {
+	if withStatus && ss.c.caps.Has(imap.CapCondStore) {
 		pending = ss.statusBeforeList(cached)
 	}
 	opts := &imap.ListOptions{}
@@ -299,7 +300,7 @@ func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Prog
 	if err != nil {
 		return nil, err
 	}
-	folders, status, err := ls.syncFolders(ctx)
+	folders, status, err := ls.syncFolders(ctx, true)
 	condstore := ls.c.caps.Has(imap.CapCondStore)
 	ls.Close() // not pooled: it ran LIST (see release)
 	if err != nil {
