@@ -212,11 +212,11 @@ func (s *Syncer) fetchSection(ctx context.Context, c *conn, uid mailaccess.UID, 
 			if item == nil {
 				break
 			}
-			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && !found {
+			// A NIL body (Dovecot's answer for a message expunged
+			// meanwhile by another session) is no body: not found.
+			if body, ok := item.(imapclient.FetchItemDataBodySection); ok && !found && body.Literal != nil {
 				found = true
-				if body.Literal != nil {
-					whole = body.Literal.Size()
-				}
+				whole = body.Literal.Size()
 				raw, err = readLiteral(body.Literal, s.cfg.BodyMaxBytes)
 				if err != nil {
 					c.abandon() // see collect: the command must be left alone

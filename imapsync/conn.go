@@ -45,6 +45,13 @@ type Config struct {
 	// newest, get a preview; default 2000. Older mail of a large initial
 	// sync gets none (its body is fetched when opened).
 	PreviewRecent int
+	// PrefetchRecent is how many of the new messages of one pass, the
+	// newest, get their whole body fetched and kept during the pass, so
+	// that opening them does not wait for the server; default 50,
+	// negative for none. Messages larger than PrefetchMaxBytes (default
+	// 256 KiB: text mail, not attachments) are fetched when opened.
+	PrefetchRecent   int
+	PrefetchMaxBytes int64
 	// FolderLease is how long a folder pass holds the folder's sync lease
 	// without renewing it (it renews it every third of that): another
 	// pass of the folder waits at most this long for a process that died
@@ -58,6 +65,9 @@ const (
 	defaultBodyMaxBytes = 25 << 20
 	defaultPreviewBytes = 2048
 	defaultFolderLease  = 10 * time.Second
+
+	defaultPrefetchRecent   = 50
+	defaultPrefetchMaxBytes = 256 << 10
 )
 
 // DefaultPreviewRecent is Config.PreviewRecent's default.
@@ -90,6 +100,8 @@ func New(cfg Config, store Store, creds Credentials, logger *slog.Logger) *Synce
 	cfg.PreviewBytes = cmp.Or(cfg.PreviewBytes, defaultPreviewBytes)
 	cfg.PreviewRecent = cmp.Or(cfg.PreviewRecent, DefaultPreviewRecent)
 	cfg.FolderLease = cmp.Or(cfg.FolderLease, defaultFolderLease)
+	cfg.PrefetchRecent = cmp.Or(cfg.PrefetchRecent, defaultPrefetchRecent)
+	cfg.PrefetchMaxBytes = min(cmp.Or(cfg.PrefetchMaxBytes, defaultPrefetchMaxBytes), cfg.BodyMaxBytes)
 	return &Syncer{cfg: cfg, store: store, creds: creds, log: cmp.Or(logger, slog.Default()), leaseOwner: leaseOwnerPrefix()}
 }
 

@@ -34,6 +34,9 @@
 //     with the folder's counts: a pass that stored no new message keeps the
 //     unread count its flag changes and deletes kept exact; one that stored
 //     messages counts it.
+//  7. The bodies of the newest new messages (Config.PrefetchRecent, none
+//     larger than Config.PrefetchMaxBytes), kept so that opening new mail
+//     needs no round trip; a failure there does not fail the pass.
 //
 // Invariants:
 //   - every server UID up to a folder's checkpoint (LastUID) is cached: UIDs

@@ -34,6 +34,7 @@ type Store interface {
 	DeleteMessages(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error
 	DeleteMessageRanges(ctx context.Context, accountID, mailboxID int64, ranges []mailaccess.UIDRange) (int, error)
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
+	MessagesByUID(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) ([]mailaccess.Message, error)
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
 	PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error
 	AcquireFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) (mailaccess.Mailbox, error)
@@ -47,14 +48,17 @@ type Progress func(done, total int)
 
 // MailboxResult summarises one folder sync.
 type MailboxResult struct {
-	Name     string        `json:"name"`
-	Messages int           `json:"messages"` // on the server after the sync
-	Added    int           `json:"added"`
-	Updated  int           `json:"updated"` // flag changes applied
-	Vanished int           `json:"vanished"`
-	Reset    bool          `json:"reset,omitempty"`   // UIDVALIDITY changed: the cache was rebuilt
-	Skipped  bool          `json:"skipped,omitempty"` // proven unchanged without selecting it
-	Duration time.Duration `json:"-"`
+	Name     string `json:"name"`
+	Messages int    `json:"messages"` // on the server after the sync
+	Added    int    `json:"added"`
+	Updated  int    `json:"updated"` // flag changes applied
+	Vanished int    `json:"vanished"`
+	Reset    bool   `json:"reset,omitempty"`   // UIDVALIDITY changed: the cache was rebuilt
+	Skipped  bool   `json:"skipped,omitempty"` // proven unchanged without selecting it
+	// Prefetched is how many of the added messages got their body kept
+	// in the pass (Config.PrefetchRecent).
+	Prefetched int           `json:"prefetched,omitempty"`
+	Duration   time.Duration `json:"-"`
 }
 
 // flagChunk is how many messages' flags are compared with the cache at once.
@@ -517,6 +521,9 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	if err := s.store.SaveMailboxState(ctx, m.AccountID, m.ID, st); err != nil {
 		return res, err
 	}
+	// Last, once the pass's state is saved: the bodies of the newest new
+	// messages.
+	res.Prefetched = ss.prefetchBodies(ctx, m, added)
 	s.log.Debug("folder synced", "account", m.AccountID, "mailbox", m.Name, "added", res.Added, "updated", res.Updated,
 		"vanished", res.Vanished, "select", tSelect, "flags", tFlags-tSelect, "uids", tUIDs-tFlags, "new", tNew-tUIDs,
 		"state", time.Since(start)-tNew)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,9 +55,11 @@ type Config struct {
 		ShutdownGrace     time.Duration `toml:"shutdown_grace" help:"how long a stopping worker lets running syncs finish before stopping them at a checkpoint"`
 	} `toml:"async"`
 	Sync struct {
-		BatchSize    int           `toml:"batch_size" help:"messages fetched and committed together"`
-		BodyMaxBytes int64         `toml:"body_max_bytes" help:"largest message body kept in the cache"`
-		InlineBudget time.Duration `toml:"inline_budget" help:"time a sync run inline in a request may take before it continues later"`
+		BatchSize        int           `toml:"batch_size" help:"messages fetched and committed together"`
+		BodyMaxBytes     int64         `toml:"body_max_bytes" help:"largest message body kept in the cache"`
+		PrefetchRecent   int           `toml:"prefetch_recent" help:"bodies kept during a sync for the newest new messages of each folder (0: none)"`
+		PrefetchMaxBytes int64         `toml:"prefetch_max_bytes" help:"largest message whose body a sync keeps ahead (larger ones are fetched when opened)"`
+		InlineBudget     time.Duration `toml:"inline_budget" help:"time a sync run inline in a request may take before it continues later"`
 	} `toml:"sync"`
 	Log struct {
 		Level  string `toml:"level" help:"debug|info|warn|error"`
@@ -82,6 +85,8 @@ func defaultConfig() Config {
 	c.Async.ShutdownGrace = 20 * time.Second
 	c.Sync.BatchSize = 500
 	c.Sync.BodyMaxBytes = 25 << 20
+	c.Sync.PrefetchRecent = 50
+	c.Sync.PrefetchMaxBytes = 256 << 10
 	c.Sync.InlineBudget = 10 * time.Second
 	c.Log.Level = "info"
 	c.Log.Format = "text"
@@ -261,6 +266,10 @@ func (c *Config) validate() error {
 	add(positive("async.shutdown_grace", c.Async.ShutdownGrace))
 	add(positive("sync.batch_size", c.Sync.BatchSize))
 	add(positive("sync.body_max_bytes", c.Sync.BodyMaxBytes))
+	if c.Sync.PrefetchRecent < 0 {
+		add(fmt.Errorf("config sync.prefetch_recent = %d: must be zero (none) or more", c.Sync.PrefetchRecent))
+	}
+	add(positive("sync.prefetch_max_bytes", c.Sync.PrefetchMaxBytes))
 	add(positive("sync.inline_budget", c.Sync.InlineBudget))
 	add(oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error"))
 	add(oneOf("log.format", c.Log.Format, "text", "json"))
@@ -302,6 +311,8 @@ func (c *Config) syncConfig() imapsync.Config {
 		Timeout:            c.IMAP.Timeout,
 		BatchSize:          c.Sync.BatchSize,
 		BodyMaxBytes:       c.Sync.BodyMaxBytes,
+		PrefetchRecent:     cmp.Or(c.Sync.PrefetchRecent, -1), // 0 in the file: none
+		PrefetchMaxBytes:   c.Sync.PrefetchMaxBytes,
 		// A folder's sync lease runs out as soon as a job's: the job
 		// of a killed worker, taken over, does not then wait longer
 		// for the folder than it waited for the job.

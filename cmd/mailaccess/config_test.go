@@ -76,6 +76,7 @@ func TestConfigBadValuesNameTheKey(t *testing.T) {
 		{[]string{"-http.address", "8080"}, nil, "http.address"},
 		{nil, map[string]string{"MAILACCESS_IMAP_TIMEOUT": "soon"}, "MAILACCESS_IMAP_TIMEOUT: want a duration"},
 		{[]string{"-sync.batch_size", "0"}, nil, "sync.batch_size = 0: must be greater than zero"},
+		{[]string{"-sync.prefetch_recent", "-5"}, nil, "sync.prefetch_recent = -5: must be zero (none) or more"},
 		{[]string{"-security.key", "c2hvcnQ="}, nil, "security.key"},
 	}
 	for _, c := range cases {

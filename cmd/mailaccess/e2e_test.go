@@ -837,12 +837,20 @@ func TestServerSearchFindsBodiesNotCached(t *testing.T) {
 	user := server.NewUser(t)
 	seedReports(t, server, user, 3)
 	c := imapLogin(t, server, user)
-	long := strings.Repeat("Filler text of a long letter.\n", 200) // past the preview
+	// Past the preview, and larger than a sync keeps ahead (sync.prefetch_max_bytes):
+	// its body is not in the cache until opened.
+	long := strings.Repeat("Filler text of a long letter.\n", 10000)
 	appendRaw(t, c, "INBOX", "From: a@example.org\nSubject: Long letter\n\n"+long+"The password is zanzibar.\n", time.Now())
+	// Past the preview too, but small: the sync keeps its body (sync.prefetch_recent).
+	short := strings.Repeat("Filler text of a short letter.\n", 100)
+	appendRaw(t, c, "INBOX", "From: b@example.org\nSubject: Short letter\n\n"+short+"The code word is quokka.\n", time.Now())
 	app := startApp(t, server.Addr, mailaccess.Postgres)
 	hc, _ := httpSession(t, app.URL, user, server.Password)
 	if _, body := get(t, hc, app.URL+"/search?q=zanzibar"); strings.Contains(body, "Long letter") {
 		t.Fatal("the cache search found a word it does not hold")
+	}
+	if code, body := get(t, hc, app.URL+"/search?q=quokka"); code != 200 || !strings.Contains(body, "Short letter") {
+		t.Fatalf("the cache search did not find a word of a new letter's body, kept by the sync: %d\n%s", code, body)
 	}
 	code, body := get(t, hc, app.URL+"/search?q=zanzibar&server=1")
 	if code != 200 || !strings.Contains(body, "Long letter") || strings.Contains(body, "Status report") {
