@@ -24,7 +24,7 @@ type Store interface {
 	DeleteMailbox(ctx context.Context, accountID, id int64) error
 	ResetMailbox(ctx context.Context, accountID, id int64, uidvalidity mailaccess.UIDValidity) error
 	SaveMailboxState(ctx context.Context, accountID, id int64, st mailaccess.MailboxState) error
-	TouchMailbox(ctx context.Context, accountID, id int64) error
+	TouchMailbox(ctx context.Context, accountID int64, ids ...int64) error
 	SetSyncError(ctx context.Context, accountID, id int64, msg string) error
 	StoreMessages(ctx context.Context, accountID, mailboxID int64, msgs []mailaccess.Message, checkpoint mailaccess.UID) error
 	MailboxUIDs(ctx context.Context, accountID, mailboxID int64) ([]mailaccess.UID, error)
@@ -117,9 +117,11 @@ func (ss *session) syncFolders(ctx context.Context, withStatus bool) ([]mailacce
 		listed = append(listed, l)
 	}
 	known := make(map[string]bool, len(cached))
+	byName := make(map[string]mailaccess.Mailbox, len(cached))
 	var gone []mailaccess.Mailbox
 	for _, m := range cached {
 		known[m.Name] = true
+		byName[m.Name] = m
 		if !seen[m.Name] {
 			gone = append(gone, m)
 		}
@@ -140,6 +142,9 @@ func (ss *session) syncFolders(ctx context.Context, withStatus bool) ([]mailacce
 			gone = slices.DeleteFunc(gone, func(m mailaccess.Mailbox) bool { return m.ID == r.from.ID })
 		}
 	}
+	// Only what the LIST changed is written: an account sync that finds
+	// the same folders writes nothing here (one write per folder before).
+	written := len(gone) > 0
 	for _, l := range listed {
 		var attrs []string
 		for _, a := range l.Attrs {
@@ -156,15 +161,23 @@ func (ss *session) syncFolders(ctx context.Context, withStatus bool) ([]mailacce
 		if l.Delim != 0 {
 			m.Delimiter = string(l.Delim)
 		}
+		if c, ok := byName[name]; ok && c.Role == m.Role && c.Attributes == m.Attributes &&
+			c.Delimiter == m.Delimiter && c.Subscribed == m.Subscribed {
+			continue
+		}
 		if _, err := s.store.UpsertMailbox(ctx, m); err != nil {
 			return nil, nil, err
 		}
+		written = true
 	}
 	for _, m := range gone {
 		s.log.Info("folder gone from the server; dropping its cache", "account", accountID, "mailbox", m.Name)
 		if err := s.store.DeleteMailbox(ctx, accountID, m.ID); err != nil {
 			return nil, nil, err
 		}
+	}
+	if !written {
+		return cached, status, nil
 	}
 	out, err := s.store.Mailboxes(ctx, accountID)
 	if err != nil {
@@ -318,18 +331,31 @@ func (s *Syncer) SyncAccount(ctx context.Context, accountID int64, progress Prog
 			ss.Close()
 		}
 	}()
+	// The folders proven unchanged are recorded as synced in one write.
+	skipped := map[int64]bool{}
+	var ids []int64
+	for _, m := range folders {
+		if st := status[m.Name]; !m.NoSelect() && st != nil && condstore && unchanged(m, st) {
+			skipped[m.ID] = true
+			ids = append(ids, m.ID)
+		}
+	}
+	start := time.Now()
+	if err := s.store.TouchMailbox(ctx, accountID, ids...); err != nil {
+		return nil, err
+	}
+	var touched time.Duration
+	if len(ids) > 0 {
+		touched = time.Since(start) / time.Duration(len(ids))
+	}
 	var results []MailboxResult
 	var firstErr error
 	for _, m := range folders {
 		if m.NoSelect() {
 			continue
 		}
-		if st := status[m.Name]; st != nil && condstore && unchanged(m, st) {
-			start := time.Now()
-			if err := s.store.TouchMailbox(ctx, accountID, m.ID); err != nil {
-				return results, err
-			}
-			results = append(results, MailboxResult{Name: m.Name, Messages: m.Total, Skipped: true, Duration: time.Since(start)})
+		if skipped[m.ID] {
+			results = append(results, MailboxResult{Name: m.Name, Messages: m.Total, Skipped: true, Duration: touched})
 			continue
 		}
 		if ss == nil {

@@ -127,13 +127,20 @@ func (s *Store) MailboxFlagsRange(ctx context.Context, accountID, mailboxID int6
 	return out, nil
 }
 
-// TouchMailbox records a sync pass that found nothing to change: the folder's
-// sync time moves and its error is cleared; counts and checkpoints stay.
-func (s *Store) TouchMailbox(ctx context.Context, accountID, id int64) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET synced_at = ?, sync_error = '' WHERE account_id = ? AND id = ?`),
-		s.timeNow(), accountID, id)
+// TouchMailbox records sync passes that found nothing to change, for the
+// folders ids of the account, in one statement: each folder's sync time
+// moves and its error is cleared; counts and checkpoints stay.
+func (s *Store) TouchMailbox(ctx context.Context, accountID int64, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`UPDATE mailboxes SET synced_at = ?, sync_error = '' WHERE account_id = ? AND id IN (?)`,
+		s.timeNow(), accountID, ids)
+	if err == nil {
+		_, err = s.db.ExecContext(ctx, s.db.Rebind(q), args...)
+	}
 	if err != nil {
-		return fmt.Errorf("touch mailbox %d: %w", id, err)
+		return fmt.Errorf("touch mailboxes %v: %w", ids, err)
 	}
 	return nil
 }

@@ -43,12 +43,32 @@ func TestSyncState(t *testing.T) {
 			}
 		})
 		t.Run("a_touched_folder_keeps_its_counts", func(t *testing.T) {
+			before, _ := s.Mailbox(ctx, acc.ID, mb.ID)
 			if err := s.TouchMailbox(ctx, acc.ID, mb.ID); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := s.Mailbox(ctx, acc.ID, mb.ID)
-			if got.SyncedAt.IsZero() {
-				t.Fatal("synced_at not set")
+			if got.SyncedAt.IsZero() || got.Total != before.Total || got.Unseen != before.Unseen || got.LastUID != before.LastUID {
+				t.Fatalf("after touch %+v, before %+v: want synced_at set and the counts and checkpoint kept", got, before)
+			}
+		})
+		t.Run("touching_several_folders_is_scoped_to_the_account", func(t *testing.T) {
+			second, err := s.UpsertMailbox(ctx, Mailbox{AccountID: acc.ID, Name: "Touched too", Subscribed: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			foreign, err := s.UpsertMailbox(ctx, Mailbox{AccountID: other.ID, Name: "Not mine", Subscribed: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TouchMailbox(ctx, acc.ID, second.ID, foreign.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.Mailbox(ctx, acc.ID, second.ID); got.SyncedAt.IsZero() {
+				t.Error("the account's second folder was not touched")
+			}
+			if got, _ := s.Mailbox(ctx, other.ID, foreign.ID); !got.SyncedAt.IsZero() {
+				t.Error("another account's folder was touched")
 			}
 		})
 	})
