@@ -40,7 +40,7 @@ commands:
   serve     run the web server (-config FILE [-workers N])
   worker    run a sync worker (-config FILE [-capacity N] [-name NAME])
   status    show the dispatcher: mode, workers and their load, queue (-config FILE [-json])
-  sync      sync an account inline (-config FILE -user USER [-mailbox NAME] [-json]; password: MAILACCESS_PASSWORD or stored)
+  sync      sync an account inline (-config FILE -user USER [-mailbox NAME] [-json] [-cpuprofile FILE]; password: MAILACCESS_PASSWORD or stored)
   check     compare an account's cache with the IMAP server; exit status 1 on drift (-config FILE -user USER [-json])
   demo      run the web server on SQLite with a built-in demo IMAP server
   migrate   apply database migrations (-config FILE)

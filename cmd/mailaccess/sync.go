@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/mailaccess/mailaccess/imapsync"
@@ -121,15 +123,27 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // cmdSync syncs one account (or one folder of it) inline and prints what
 // changed, per folder.
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	var user, mailbox *string
+	var user, mailbox, cpuprofile *string
 	var asJSON *bool
 	cfg, _, err := commandConfig("sync", args, stderr, getenv, func(fs *flag.FlagSet) {
 		user = fs.String("user", "", "IMAP login of the account to sync (password: MAILACCESS_PASSWORD or the stored credentials)")
 		mailbox = fs.String("mailbox", "", "sync only this folder")
 		asJSON = fs.Bool("json", false, "print one JSON object")
+		cpuprofile = fs.String("cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof reads it)")
 	})
 	if err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	logger := newLogger(cfg, stderr)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,6 +66,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 				Added      int     `json:"added"`
 				Updated    int     `json:"updated"`
 				Vanished   int     `json:"vanished"`
+				Prefetched int     `json:"prefetched"`
 				DurationMS float64 `json:"duration_ms"`
 			} `json:"folders"`
 		}
@@ -73,6 +75,20 @@ func TestSyncAndCheckCommands(t *testing.T) {
 		}
 		if len(sum.Folders) < 5 || sum.Folders[0].Name != "INBOX" || sum.Folders[0].Added != 5 || sum.Folders[0].Messages != 5 {
 			t.Fatalf("summary %s", out.String())
+		}
+		// The bodies of new mail are kept by default (sync.prefetch_recent).
+		if sum.Folders[0].Prefetched != 5 {
+			t.Fatalf("prefetched %d bodies of 5 new small messages: %s", sum.Folders[0].Prefetched, out.String())
+		}
+	})
+	t.Run("sync_writes_a_cpu_profile_when_asked", func(t *testing.T) {
+		path := filepath.Join(dir, "sync.pprof")
+		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX", "-cpuprofile", path}, &out, &errOut, getenv); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil || len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
+			t.Fatalf("profile %s: %d bytes, %v; want a gzipped pprof profile", path, len(raw), err)
 		}
 	})
 	t.Run("sync_then_uses_the_stored_credentials", func(t *testing.T) {

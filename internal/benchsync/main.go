@@ -30,13 +30,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,7 +64,6 @@ type options struct {
 	child      string
 	addr, user string
 	pass, db   string
-	cpuprofile string
 	batch      int
 	keep       bool
 	stages     string
@@ -78,12 +75,11 @@ type options struct {
 func run() error {
 	var o options
 	flag.IntVar(&o.n, "n", 10000, "messages in the benchmark mailbox")
-	flag.StringVar(&o.child, "child", "", "internal: run one measured client (raw, floor, ours)")
+	flag.StringVar(&o.child, "child", "", "internal: run one measured client (raw, rawflags, rawrefs, rawtext, rawours, floor, warm, change)")
 	flag.StringVar(&o.addr, "addr", "", "internal: IMAP address")
 	flag.StringVar(&o.user, "user", "", "internal: IMAP user")
 	flag.StringVar(&o.pass, "pass", "", "internal: IMAP password")
 	flag.StringVar(&o.db, "db", "", "internal: database URL")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "-child ours: write a CPU profile of the sync to this file")
 	flag.StringVar(&o.bin, "mailaccess", "", "the mailaccess binary to measure (default: build ./cmd/mailaccess as `make build` does)")
 	flag.IntVar(&o.batch, "batch", 0, "sync batch size (0: the default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the servers' directory")
@@ -115,25 +111,11 @@ func run() error {
 			return rawFetch(o, "UID FETCH 1:* "+recent)
 		}
 		return rawFetch(o, fmt.Sprintf("UID FETCH 1:%d (%s)", split, items), fmt.Sprintf("UID FETCH %d:* %s", split+1, recent))
-	case "ours":
-		// The engine in this process, for profiling (-cpuprofile) and
-		// stage timings (BENCHSYNC_DEBUG=1) in -serve runs; the table
-		// measures the real command.
-		return ours(ctx, o)
 	case "warm":
 		return warm(ctx, o)
 	case "change":
 		// 100 flag changes and 100 expunges, for -serve runs.
 		return change(&testenv.Dovecot{Addr: o.addr, Password: o.pass}, o.user, o.n, o.shift)
-	case "setup":
-		// A fresh cache for -serve runs: migrated, with the account.
-		st, err := mailaccess.Open(ctx, o.db, mailaccess.Options{Migrate: true})
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		_, err = st.UpsertAccount(ctx, o.user, []byte("unused"))
-		return err
 	case "":
 		return bench(ctx, o)
 	}
@@ -198,67 +180,6 @@ func rawFetch(o options, commands ...string) error {
 	}
 	_, err = do("d", "LOGOUT")
 	return err
-}
-
-// ours syncs INBOX in this fresh process, as `mailaccess sync -mailbox INBOX`
-// does.
-func ours(ctx context.Context, o options) error {
-	if o.cpuprofile != "" {
-		f, err := os.Create(o.cpuprofile)
-		if err != nil {
-			return err
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	t0 := time.Now()
-	// As `mailaccess sync` does with MAILACCESS_PASSWORD: the IMAP
-	// connection is made, and logged in, while the database opens.
-	cfg := imapsync.Config{Address: o.addr, TLS: "none", BatchSize: o.batch}
-	pre := imapsync.PredialLogin(ctx, cfg, o.user, o.pass)
-	store, err := mailaccess.Open(ctx, o.db, mailaccess.Options{})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		t := time.Now()
-		store.Close()
-		if os.Getenv("BENCHSYNC_DEBUG") != "" {
-			fmt.Fprintln(os.Stderr, "close", time.Since(t), "since start", time.Since(t0))
-		}
-	}()
-	tOpen := time.Since(t0)
-	acc, err := store.AccountByUsername(ctx, o.user)
-	if err != nil {
-		return err
-	}
-	if os.Getenv("BENCHSYNC_DEBUG") != "" {
-		defer func(t1 time.Time) {
-			fmt.Fprintln(os.Stderr, "open", tOpen, "account", t1.Sub(t0)-tOpen, "sync", time.Since(t1))
-		}(time.Now())
-	}
-	var logger *slog.Logger
-	if os.Getenv("BENCHSYNC_DEBUG") != "" {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	s := imapsync.New(cfg, store,
-		func(context.Context, int64) (string, string, error) { return o.user, o.pass, nil }, logger)
-	s.UsePredialed(pre)
-	defer s.Close()
-	tm := time.Now()
-	res, err := s.SyncMailbox(ctx, acc.ID, "INBOX", nil)
-	if err != nil {
-		return err
-	}
-	tm2 := time.Now()
-	// As `mailaccess sync` does after its pass.
-	if _, err := store.DrainSearchPurge(ctx, mailaccess.OneShotPurgeBacklog); err != nil {
-		return err
-	}
-	if os.Getenv("BENCHSYNC_DEBUG") != "" {
-		fmt.Fprintln(os.Stderr, "syncmailbox", tm2.Sub(tm), "drain", time.Since(tm2))
-	}
-	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
 // warm times no-change resyncs of INBOX in one process that stays up, as a
@@ -405,9 +326,9 @@ func bench(ctx context.Context, o options) error {
 
 	if o.serve {
 		fmt.Printf("Dovecot %s user %s password %s; PostgreSQL %s\n", dc.Addr, user, dc.Password, pg.URL)
-		fmt.Printf("a cache: %s -child setup -db sqlite:/tmp/x.db -user %s\n", self, user)
-		fmt.Printf("a stage: %s -child ours -db sqlite:/tmp/x.db -addr %s -user %s -pass %s\n", self, dc.Addr, user, dc.Password)
-		fmt.Printf("the real command: export MAILACCESS_PASSWORD=%s MAILACCESS_IMAP_ADDRESS=%s MAILACCESS_IMAP_TLS=none MAILACCESS_DATABASE_URL=sqlite:/tmp/y.db MAILACCESS_SECURITY_KEY_FILE=/tmp/y.key; %s migrate; %s sync -user %s -mailbox INBOX\n", dc.Password, dc.Addr, bin, bin, user)
+		fmt.Printf("a stage: export MAILACCESS_PASSWORD=%s MAILACCESS_IMAP_ADDRESS=%s MAILACCESS_IMAP_TLS=none MAILACCESS_DATABASE_URL=sqlite:/tmp/y.db MAILACCESS_SECURITY_KEY_FILE=/tmp/y.key; %s migrate; %s sync -user %s -mailbox INBOX\n", dc.Password, dc.Addr, bin, bin, user)
+		fmt.Println("  (-log.level=debug prints each folder's stage timings, -cpuprofile FILE writes a CPU profile)")
+		fmt.Printf("the login floor: %s -child floor -addr %s -user %s -pass %s\n", self, dc.Addr, user, dc.Password)
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		<-sig
