@@ -252,9 +252,22 @@ func TestSyncIsExact(t *testing.T) {
 			fx.assertNoDrift()
 		})
 		t.Run("a_no_change_resync_changes_nothing", func(t *testing.T) {
+			mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fx.store.SetSyncError(ctx, fx.account.ID, mb.ID, "an earlier failure"); err != nil {
+				t.Fatal(err)
+			}
 			res := fx.sync("INBOX")
 			if res.Added+res.Updated+res.Vanished != 0 {
 				t.Fatalf("%+v", res)
+			}
+			// The pass is recorded: the folder shows as synced, without
+			// the earlier failure (the web refreshes a folder by its age).
+			after, err := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
+			if err != nil || after.SyncError != "" || after.SyncedAt.Before(mb.SyncedAt.Time) {
+				t.Fatalf("after a no-change pass: synced %v (before %v), error %q, %v", after.SyncedAt, mb.SyncedAt, after.SyncError, err)
 			}
 			fx.assertNoDrift()
 		})

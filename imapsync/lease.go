@@ -34,10 +34,11 @@ func leaseOwnerPrefix() string {
 
 // lockFolder waits until the folder's sync lease is free and takes it. It
 // returns the folder as stored now (a pass that waited continues from what
-// the previous one stored) and the function that gives the lease back. While
+// the previous one stored) and the function that gives the lease back (with
+// synced, recording a pass that found nothing to change in the same write). While
 // another pass holds the lease it waits, with backoff, until ctx ends; the
 // error then wraps both mailaccess.ErrFolderBusy and ctx's error.
-func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailaccess.Mailbox, func(), error) {
+func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailaccess.Mailbox, func(synced bool), error) {
 	s := ss.s
 	owner := fmt.Sprintf("%s#%d", s.leaseOwner, s.leases.Add(1))
 	wait, logged := folderWaitInitial, false
@@ -91,7 +92,7 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 			}
 		}
 	}()
-	release := func() {
+	release := func(synced bool) {
 		close(stop)
 		<-stopped
 		// Even when the pass was cancelled; bounded, as a database that
@@ -99,7 +100,7 @@ func (ss *session) lockFolder(ctx context.Context, m mailaccess.Mailbox) (mailac
 		// out by itself).
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 		defer cancel()
-		if err := s.store.ReleaseFolderSync(rctx, m.AccountID, m.ID, owner); err != nil {
+		if err := s.store.ReleaseFolderSync(rctx, m.AccountID, m.ID, owner, synced); err != nil {
 			s.log.Warn("release the folder's sync lease", "account", m.AccountID, "mailbox", m.Name, "error", err)
 		}
 	}

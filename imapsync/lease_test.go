@@ -57,7 +57,7 @@ func TestOneSyncOfAFolderAtATime(t *testing.T) {
 			res.added = r.Added
 			done <- err
 		}()
-		if err := fx.store.ReleaseFolderSync(ctx, fx.account.ID, mb.ID, "other-process"); err != nil {
+		if err := fx.store.ReleaseFolderSync(ctx, fx.account.ID, mb.ID, "other-process", false); err != nil {
 			t.Fatal(err)
 		}
 		if err := <-done; err != nil || res.added != 1 {

@@ -39,7 +39,7 @@ type Store interface {
 	PutMessageBody(ctx context.Context, accountID, messageID int64, raw []byte, truncated bool) error
 	AcquireFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) (mailaccess.Mailbox, error)
 	RenewFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) error
-	ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string) error
+	ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, synced bool) error
 }
 
 // Progress is told how far a folder sync is: done of total new messages.
@@ -435,7 +435,8 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	if err != nil {
 		return res, err
 	}
-	defer release()
+	synced := false // nothing to change: recorded when the lease is given back
+	defer func() { release(synced) }()
 	sel, err := ss.selectMailbox(ctx, m.Name)
 	if err != nil {
 		return res, err
@@ -457,7 +458,8 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	sameSet := !m.SyncedAt.IsZero() && m.UIDNext == mailaccess.UID(sel.UIDNext) && m.Total == int(sel.NumMessages)
 	// Nothing changed: same UIDNEXT, same count, same HIGHESTMODSEQ.
 	if condstore && sameSet && m.HighestModSeq == mailaccess.ModSeq(sel.HighestModSeq) {
-		return res, s.store.TouchMailbox(ctx, m.AccountID, m.ID)
+		synced = true
+		return res, nil
 	}
 
 	// Flag changes of the cached messages and the server's UID set are

@@ -56,14 +56,22 @@ func TestFolderSyncLease(t *testing.T) {
 			t.Fatalf("renewal by the holder that lost it: %v, want ErrLeaseLost", err)
 		}
 		// The old holder's release leaves the new holder's lease alone.
-		if err := s.ReleaseFolderSync(ctx, acc.ID, mb.ID, "worker-1"); err != nil {
+		if err := s.ReleaseFolderSync(ctx, acc.ID, mb.ID, "worker-1", true); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AcquireFolderSync(ctx, acc.ID, mb.ID, "worker-2", 30*time.Second); !errors.Is(err, ErrFolderBusy) {
 			t.Fatalf("after a stale release: %v, want still held by cli-1", err)
 		}
-		if err := s.ReleaseFolderSync(ctx, acc.ID, mb.ID, "cli-1"); err != nil {
+		// Recorded as synced by the holder's release only (the state was
+		// saved 51 s earlier, at the start).
+		if got, _ := s.Mailbox(ctx, acc.ID, mb.ID); got.SyncedAt.Equal(clock) {
+			t.Fatal("a stale release recorded a pass as synced")
+		}
+		if err := s.ReleaseFolderSync(ctx, acc.ID, mb.ID, "cli-1", true); err != nil {
 			t.Fatal(err)
+		}
+		if got, _ := s.Mailbox(ctx, acc.ID, mb.ID); !got.SyncedAt.Equal(clock) {
+			t.Fatalf("the holder's release of a pass that changed nothing: synced at %v, want %v", got.SyncedAt, clock)
 		}
 		if _, err := s.AcquireFolderSync(ctx, acc.ID, mb.ID, "worker-2", 30*time.Second); err != nil {
 			t.Fatalf("after the holder's release: %v, want it taken", err)

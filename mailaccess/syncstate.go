@@ -205,10 +205,16 @@ func (s *Store) RenewFolderSync(ctx context.Context, accountID, mailboxID int64,
 }
 
 // ReleaseFolderSync gives owner's sync lease of a folder back (nothing when
-// owner no longer holds it).
-func (s *Store) ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string) error {
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE mailboxes SET sync_owner = '', sync_until = 0 WHERE account_id = ? AND id = ? AND sync_owner = ?`),
-		accountID, mailboxID, owner)
+// owner no longer holds it). With synced, the pass found nothing to change
+// and is recorded as TouchMailbox records it, in the same write.
+func (s *Store) ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, synced bool) error {
+	q := `UPDATE mailboxes SET sync_owner = '', sync_until = 0 WHERE account_id = ? AND id = ? AND sync_owner = ?`
+	args := []any{accountID, mailboxID, owner}
+	if synced {
+		q = `UPDATE mailboxes SET sync_owner = '', sync_until = 0, synced_at = ?, sync_error = '' WHERE account_id = ? AND id = ? AND sync_owner = ?`
+		args = append([]any{s.timeNow()}, args...)
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("release the sync lease of mailbox %d: %w", mailboxID, err)
 	}
