@@ -14,9 +14,10 @@
 // -mailbox: INBOX and four empty folders); and a worker's no-change resync
 // on a logged-in connection (-child warm, in one process). Resyncs are
 // timed on a settled server (a fresh SELECT fast again after a full sync or
-// the changes, up to 30 s), as the anchors assume a warm index. Our no-change resyncs run in
-// turns with the login floor (best of 7 each), so that the goal "within
-// 20 ms of the floor" compares runs that met the same server and machine.
+// the changes, up to 30 s), as the anchors assume a warm index. Our
+// no-change resyncs run in turns with the login floor (best of 7 each), so
+// that the goal "within 20 ms of the floor" compares runs that met the same
+// server and machine.
 // After the last stage the cache is compared with the server
 // (imapsync.Check) and any drift is reported.
 package main
