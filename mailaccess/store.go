@@ -109,6 +109,11 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			}
 		}
 	}
+	if dialect == SQLite {
+		if err := setupPageCache(); err != nil && opts.Logger != nil {
+			opts.Logger.Debug("SQLite page cache: no huge-page buffer", "error", err)
+		}
+	}
 	db, err := sqlx.Open(driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
