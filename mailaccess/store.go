@@ -91,6 +91,12 @@ type Options struct {
 	// Migrate applies pending migrations instead of refusing a schema that is behind.
 	Migrate bool
 	Logger  *slog.Logger
+	// ShortLived says that the process runs one command and exits
+	// (mailaccess sync, check): on SQLite its cached pages then go to one
+	// buffer of huge pages (see setupPageCache), which a fresh process
+	// fills with far fewer page faults. It takes effect for the first
+	// SQLite store the process opens.
+	ShortLived bool
 }
 
 // Open connects to the database at rawURL, checks that it answers and that its
@@ -109,7 +115,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			}
 		}
 	}
-	if dialect == SQLite {
+	if dialect == SQLite && opts.ShortLived {
 		if err := setupPageCache(); err != nil && opts.Logger != nil {
 			opts.Logger.Debug("SQLite page cache: no huge-page buffer", "error", err)
 		}

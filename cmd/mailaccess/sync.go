@@ -52,7 +52,7 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 	imapCfg := cfg.syncConfig()
 	password := getenv("MAILACCESS_PASSWORD")
 	pre := imapsync.PredialLogin(ctx, imapCfg, user, password)
-	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger})
+	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger, ShortLived: true})
 	if err != nil {
 		pre.Close()
 		return nil, err
