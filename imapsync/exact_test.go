@@ -156,6 +156,17 @@ func TestSyncIsExact(t *testing.T) {
 			}
 			fx.assertNoDrift()
 		})
+		t.Run("flag_changes_expunges_and_new_mail_together_are_all_seen", func(t *testing.T) {
+			selectBox(t, c, "INBOX")
+			storeFlags(t, c, imap.StoreFlagsAdd, []imap.Flag{imap.FlagFlagged}, 13, 14, 41)
+			storeFlags(t, c, imap.StoreFlagsAdd, []imap.Flag{imap.FlagSeen}, 5)
+			expunge(t, c, 6, 7, 42)
+			appendMessage(t, c, "INBOX", simpleMessage(43))
+			if res := fx.sync("INBOX"); res.Updated != 4 || res.Vanished != 3 || res.Added != 1 {
+				t.Fatalf("%+v, want 4 updated, 3 vanished, 1 added", res)
+			}
+			fx.assertNoDrift()
+		})
 		t.Run("an_emptied_folder_is_emptied_in_the_cache", func(t *testing.T) {
 			appendMessage(t, c, "Junk", simpleMessage(1))
 			fx.syncAll()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -78,7 +79,17 @@ func (ss *session) broken() bool {
 
 // selectMailbox selects a folder read-only, with CONDSTORE where offered.
 func (ss *session) selectMailbox(ctx context.Context, name string) (*imap.SelectData, error) {
-	sel, err := ss.c.c.Select(name, &imap.SelectOptions{ReadOnly: true, CondStore: ss.condstore}).Wait()
+	return ss.waitSelect(ctx, name, ss.startSelect(name))
+}
+
+// startSelect sends the EXAMINE of name (with CONDSTORE where offered);
+// waitSelect reads its answer.
+func (ss *session) startSelect(name string) *imapclient.SelectCommand {
+	return ss.c.c.Select(name, &imap.SelectOptions{ReadOnly: true, CondStore: ss.condstore})
+}
+
+func (ss *session) waitSelect(ctx context.Context, name string, cmd *imapclient.SelectCommand) (*imap.SelectData, error) {
+	sel, err := cmd.Wait()
 	if err != nil {
 		var imapErr *imap.Error
 		if errors.As(err, &imapErr) && imapErr.Type == imap.StatusResponseTypeNo {

@@ -431,13 +431,24 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 			}
 		}
 	}()
+	// The EXAMINE goes out before the folder's lease is taken and is read
+	// after it, so that the server opens the folder while the database
+	// records the lease. It is sent again when the cached state changed
+	// meanwhile (another pass ran, e.g. one this pass waited for): the
+	// pass compares the server with the cache as of its own lease.
+	selCmd := ss.startSelect(m.Name)
+	before := m
 	m, release, err := ss.lockFolder(ctx, m)
 	if err != nil {
+		selCmd.Wait() // no command left pending on the connection
 		return res, err
 	}
 	synced := false // nothing to change: recorded when the lease is given back
 	defer func() { release(synced) }()
-	sel, err := ss.selectMailbox(ctx, m.Name)
+	sel, err := ss.waitSelect(ctx, m.Name, selCmd)
+	if err == nil && !sameSyncState(before, m) {
+		sel, err = ss.selectMailbox(ctx, m.Name)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -462,17 +473,25 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		return res, nil
 	}
 
-	// Flag changes of the cached messages and the server's UID set are
-	// asked for together: the FETCH of flags goes first, then the UID
-	// SEARCH the diff needs (with the same UIDNEXT and count nothing was
-	// added, since UIDNEXT would have moved, and so nothing vanished
-	// either, since the count would have dropped: no search). The flags
-	// are applied while the server searches, and the search is read after
-	// them. The flags cover only what was cached: new messages come after.
+	// Flag changes of the cached messages, then the server's UID set: the
+	// FETCH of flags goes first, then the UID SEARCH the diff needs (with
+	// the same UIDNEXT and count nothing was added, since UIDNEXT would
+	// have moved, and so nothing vanished either, since the count would
+	// have dropped: no search). The flags are applied while the server
+	// searches, and the search is read after them. A CHANGEDSINCE answer
+	// is read before the SEARCH is sent (readAhead): Dovecot answers
+	// pipelined commands together, so the flags would wait for the
+	// search. The flags cover only what was cached: new messages come
+	// after.
 	tSelect := time.Since(start)
 	var flags *flagFetch
 	if m.LastUID > 0 {
 		flags = ss.startFlags(m, condstore)
+		if flags.changedOnly && !sameSet {
+			if err := flags.readAhead(ctx); err != nil {
+				return res, err
+			}
+		}
 	}
 	var diff *serverDiff
 	if !sameSet {
@@ -556,6 +575,13 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 		"vanished", res.Vanished, "select", tSelect, "flags", tFlags-tSelect, "uids", tUIDs-tFlags, "new", tNew-tUIDs,
 		"state", time.Since(start)-tNew)
 	return res, nil
+}
+
+// sameSyncState reports whether a and b record the same sync state of a
+// folder: no pass (and no delete from the web) wrote it between them.
+func sameSyncState(a, b mailaccess.Mailbox) bool {
+	return a.UIDValidity == b.UIDValidity && a.UIDNext == b.UIDNext && a.HighestModSeq == b.HighestModSeq &&
+		a.LastUID == b.LastUID && a.Total == b.Total && a.CountedUID == b.CountedUID && a.SyncedAt.Equal(b.SyncedAt.Time)
 }
 
 // serverDiff finds what changed in the folder's UID set: the new UIDs to
@@ -775,12 +801,21 @@ func diffUIDs(server, cached []mailaccess.UID) (added, vanished []mailaccess.UID
 // the checkpoint: with CONDSTORE only those changed since the recorded
 // HIGHESTMODSEQ, otherwise a comparison of every message's flags with the
 // cache, chunk by chunk, streamed, so memory stays flat. startFlags sends
-// the FETCH; apply reads and applies it.
+// the FETCH; readAhead may read the start of its answer; apply reads the
+// rest and applies it.
 type flagFetch struct {
 	ss          *session
 	m           mailaccess.Mailbox
 	changedOnly bool
 	cmd         *imapclient.FetchCommand
+	chunk       []serverFlags // read, not applied yet
+	done        bool          // the FETCH has completed
+}
+
+type serverFlags struct {
+	uid    mailaccess.UID
+	flags  []string
+	modseq mailaccess.ModSeq
 }
 
 func (ss *session) startFlags(m mailaccess.Mailbox, condstore bool) *flagFetch {
@@ -794,26 +829,54 @@ func (ss *session) startFlags(m mailaccess.Mailbox, condstore bool) *flagFetch {
 	return &flagFetch{ss: ss, m: m, changedOnly: changedOnly, cmd: ss.c.c.Fetch(upTo, opts)}
 }
 
+// read reads one message's flags into f.chunk, or the end of the FETCH.
+func (f *flagFetch) read(ctx context.Context) error {
+	msg := f.cmd.Next()
+	if msg == nil {
+		f.done = true
+		if err := f.cmd.Close(); err != nil {
+			return f.ss.s.connErr(ctx, "fetch flags", err)
+		}
+		return nil
+	}
+	buf, err := f.ss.c.collect(msg)
+	if err != nil {
+		return f.ss.s.connErr(ctx, "fetch flags", err)
+	}
+	if buf.UID != 0 && buf.UID <= imap.UID(f.m.LastUID) {
+		f.chunk = append(f.chunk, serverFlags{uid: mailaccess.UID(buf.UID), flags: flagStrings(buf.Flags), modseq: mailaccess.ModSeq(buf.ModSeq)})
+	}
+	return nil
+}
+
+// readAhead reads the answer up to its end or one chunk, without writing
+// anything. A CHANGEDSINCE answer is usually whole by then: the next
+// command (the UID SEARCH) is then sent after it, and the server searches
+// while apply writes the flags. Sent together, Dovecot answers both at
+// once, after the search: the flags could only be written after it.
+func (f *flagFetch) readAhead(ctx context.Context) error {
+	for !f.done && len(f.chunk) < flagChunk {
+		if err := f.read(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // apply reads the flags and applies the changes, in chunks; it returns how
 // many messages changed.
 func (f *flagFetch) apply(ctx context.Context) (int, error) {
-	ss, m, changedOnly, cmd := f.ss, f.m, f.changedOnly, f.cmd
-	s := ss.s
-	type serverFlags struct {
-		uid    mailaccess.UID
-		flags  []string
-		modseq mailaccess.ModSeq
-	}
-	var chunk []serverFlags
+	s, m := f.ss.s, f.m
 	updated := 0
 	flush := func() error {
+		chunk := f.chunk
 		if len(chunk) == 0 {
 			return nil
 		}
 		var updates []mailaccess.FlagUpdate
-		if changedOnly {
-			for _, f := range chunk {
-				updates = append(updates, mailaccess.FlagUpdate{UID: f.uid, Flags: f.flags, ModSeq: f.modseq})
+		if f.changedOnly {
+			for _, c := range chunk {
+				updates = append(updates, mailaccess.FlagUpdate{UID: c.uid, Flags: c.flags, ModSeq: c.modseq})
 			}
 		} else {
 			slices.SortFunc(chunk, func(a, b serverFlags) int { return int(int64(a.uid) - int64(b.uid)) })
@@ -822,44 +885,32 @@ func (f *flagFetch) apply(ctx context.Context) (int, error) {
 				return err
 			}
 			j := 0
-			for _, f := range chunk {
-				for j < len(cached) && cached[j].UID < f.uid {
+			for _, c := range chunk {
+				for j < len(cached) && cached[j].UID < c.uid {
 					j++
 				}
-				if j < len(cached) && cached[j].UID == f.uid && cached[j].Flags != strings.Join(f.flags, " ") {
-					updates = append(updates, mailaccess.FlagUpdate{UID: f.uid, Flags: f.flags, ModSeq: f.modseq})
+				if j < len(cached) && cached[j].UID == c.uid && cached[j].Flags != strings.Join(c.flags, " ") {
+					updates = append(updates, mailaccess.FlagUpdate{UID: c.uid, Flags: c.flags, ModSeq: c.modseq})
 				}
 			}
 		}
-		chunk = chunk[:0]
+		f.chunk = chunk[:0]
 		if err := s.store.UpdateFlags(ctx, m.AccountID, m.ID, updates); err != nil {
 			return err
 		}
 		updated += len(updates)
 		return nil
 	}
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		buf, err := ss.c.collect(msg)
-		if err != nil {
-			return 0, s.connErr(ctx, "fetch flags", err)
-		}
-		if buf.UID == 0 || buf.UID > imap.UID(m.LastUID) {
-			continue
-		}
-		chunk = append(chunk, serverFlags{uid: mailaccess.UID(buf.UID), flags: flagStrings(buf.Flags), modseq: mailaccess.ModSeq(buf.ModSeq)})
-		if len(chunk) >= flagChunk {
+	for !f.done {
+		if len(f.chunk) >= flagChunk {
 			if err := flush(); err != nil {
-				ss.c.dropFetch(cmd)
+				f.ss.c.dropFetch(f.cmd)
 				return 0, err
 			}
 		}
-	}
-	if err := cmd.Close(); err != nil {
-		return 0, s.connErr(ctx, "fetch flags", err)
+		if err := f.read(ctx); err != nil {
+			return 0, err
+		}
 	}
 	if err := flush(); err != nil {
 		return 0, err
