@@ -5,15 +5,20 @@
 //
 // A folder pass (SyncMailbox):
 //  1. SELECT read-only, with CONDSTORE where offered. A new UIDVALIDITY drops
-//     the folder's cache and starts a new generation.
+//     the folder's cache and starts a new generation. It is sent before the
+//     folder's lease is taken and read after (sent again when the stored
+//     state changed meanwhile), so the server works while the lease is
+//     written.
 //  2. Same UIDNEXT, count and HIGHESTMODSEQ as the last complete pass: done,
 //     after one command. (SyncAccount, with a STATUS of each folder sent
 //     before its LIST, does not even SELECT such folders.)
 //  3. Flags of the cached messages: FETCH … (CHANGEDSINCE) with CONDSTORE,
 //     else every message's flags streamed and compared with the cache in
-//     chunks. The UID SEARCH of step 4 is sent right behind this FETCH: the
-//     server searches while the flags are applied, and the search is read
-//     after them (one round trip, and the search's time, saved).
+//     chunks. The UID SEARCH of step 4 follows this FETCH: the server
+//     searches while the flags are applied, and the search is read after
+//     them. A CHANGEDSINCE answer (up to one chunk) is read before the
+//     search is sent, since Dovecot answers pipelined commands together,
+//     after the last; the full comparison is pipelined with it.
 //  4. Vanished and new messages. New ones are the server's UIDs above the
 //     checkpoint; when the server's count is the cache's plus the new ones,
 //     nothing vanished (one UID SEARCH of the range above the checkpoint, not
@@ -69,7 +74,7 @@
 //
 // One pass of a folder at a time: a pass holds the folder's sync lease
 // (Store.AcquireFolderSync: the mailboxes row's sync_owner and sync_until)
-// from before its SELECT to its end, renewing it every third of
+// from before it reads its SELECT to its end, renewing it every third of
 // Config.FolderLease; another pass of that folder, in any process (a
 // worker, `mailaccess sync`, the web's inline fallback), waits for it with
 // backoff (up to 250 ms between tries) and then continues from what the first
