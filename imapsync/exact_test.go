@@ -167,6 +167,47 @@ func TestSyncIsExact(t *testing.T) {
 			}
 			fx.assertNoDrift()
 		})
+		t.Run("a_wrong_record_of_known_gaps_is_caught_by_the_self_check", func(t *testing.T) {
+			// The record says the cache lacks UID 9, which it holds; the
+			// server then expunges 9. The pass does not look for 9 in the
+			// cache, counts one message too many and repairs.
+			mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fx.store.SaveKnownGaps(ctx, fx.account.ID, mb.ID, mb.UIDValidity, mb.LastUID, []mailaccess.UIDRange{{First: 9, Last: 9}}); err != nil {
+				t.Fatal(err)
+			}
+			selectBox(t, c, "INBOX")
+			expunge(t, c, 9)
+			if res := fx.sync("INBOX"); res.Vanished != 1 {
+				t.Fatalf("%+v, want 1 vanished", res)
+			}
+			fx.assertNoDrift()
+			selectBox(t, c, "INBOX")
+			expunge(t, c, 13)
+			if res := fx.sync("INBOX"); res.Vanished != 1 {
+				t.Fatalf("next pass: %+v, want 1 vanished", res)
+			}
+			fx.assertNoDrift()
+			// The pass recorded the server's gaps as they are now.
+			found, err := c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []mailaccess.UIDRange
+			next := imap.UID(1)
+			for _, u := range found.AllUIDs() {
+				if u > next {
+					want = append(want, mailaccess.UIDRange{First: mailaccess.UID(next), Last: mailaccess.UID(u - 1)})
+				}
+				next = u + 1
+			}
+			got, upto, err := fx.store.KnownGaps(ctx, fx.account.ID, mb.ID, mb.UIDValidity)
+			if err != nil || !slices.Equal(got, want) || upto != mailaccess.UID(next-1) {
+				t.Fatalf("recorded gaps %v up to %d, %v; want %v up to %d", got, upto, err, want, next-1)
+			}
+		})
 		t.Run("an_emptied_folder_is_emptied_in_the_cache", func(t *testing.T) {
 			appendMessage(t, c, "Junk", simpleMessage(1))
 			fx.syncAll()

@@ -33,6 +33,9 @@ type Store interface {
 	UpdateFlags(ctx context.Context, accountID, mailboxID int64, updates []mailaccess.FlagUpdate) error
 	DeleteMessages(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) error
 	DeleteMessageRanges(ctx context.Context, accountID, mailboxID int64, ranges []mailaccess.UIDRange) (int, error)
+	KnownGaps(ctx context.Context, accountID, mailboxID int64, uidvalidity mailaccess.UIDValidity) ([]mailaccess.UIDRange, mailaccess.UID, error)
+	SaveKnownGaps(ctx context.Context, accountID, mailboxID int64, uidvalidity mailaccess.UIDValidity, upto mailaccess.UID, gaps []mailaccess.UIDRange) error
+	ForgetKnownGaps(ctx context.Context, accountID, mailboxID int64) error
 	Message(ctx context.Context, accountID, id int64) (mailaccess.Message, error)
 	MessagesByUID(ctx context.Context, accountID, mailboxID int64, uids []mailaccess.UID) ([]mailaccess.Message, error)
 	Mailbox(ctx context.Context, accountID, id int64) (mailaccess.Mailbox, error)
@@ -550,7 +553,9 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 			st.TotalAt = 0 // counted now
 		}
 		st.Total, st.TotalKnown = n, true
-		if n != serverCount {
+		repaired := n != serverCount
+		diff.recordGaps(ctx, repaired)
+		if repaired {
 			a, v, err := ss.repair(ctx, m)
 			res.Added += a
 			res.Vanished += v
@@ -601,6 +606,11 @@ func sameSyncState(a, b mailaccess.Mailbox) bool {
 // since the last complete pass, no UID above the checkpoint can exist: the
 // search of that range is skipped, and when the count differs the whole
 // set is asked for at once.
+//
+// The gaps in the server's set that the cache was known not to hold at the
+// last such comparison (Store.KnownGaps) are left out: only the new gaps
+// are looked up. Without that, every gap of the folder's history costs a
+// lookup at every pass that finds a message gone (30,000 gaps: ~100 ms).
 type serverDiff struct {
 	ss     *session
 	m      mailaccess.Mailbox
@@ -608,6 +618,48 @@ type serverDiff struct {
 	cached int                       // cached messages up to the checkpoint
 	above  *imapclient.SearchCommand // UIDs above the checkpoint, or nil
 	all    *imapclient.SearchCommand // the whole UID set, or nil
+
+	known     []mailaccess.UIDRange // gaps known from the last comparison
+	knownUpto mailaccess.UID
+	// After a comparison with the whole set (compared): the server's gaps
+	// below its largest UID, upto.
+	compared bool
+	gaps     []mailaccess.UIDRange
+	upto     mailaccess.UID
+}
+
+// searchAll sends the UID SEARCH of the whole set and, while the server
+// searches, reads the gaps known from the last comparison. Not reading
+// them only costs time, so a failure is logged and the pass goes on.
+func (d *serverDiff) searchAll(ctx context.Context) {
+	d.all = d.ss.startSearch(&imap.SearchCriteria{})
+	if d.m.LastUID == 0 {
+		return // nothing cached
+	}
+	var err error
+	d.known, d.knownUpto, err = d.ss.s.store.KnownGaps(ctx, d.m.AccountID, d.m.ID, d.m.UIDValidity)
+	if err != nil {
+		d.ss.s.log.Warn("known gaps not read; every gap is looked up", "account", d.m.AccountID, "mailbox", d.m.Name, "error", err)
+	}
+}
+
+// recordGaps records the gaps of a comparison that left the cache equal to
+// the server's set, or forgets them when it did not (repaired).
+func (d *serverDiff) recordGaps(ctx context.Context, repaired bool) {
+	if !d.compared {
+		return
+	}
+	s, m := d.ss.s, d.m
+	var err error
+	switch {
+	case repaired:
+		err = s.store.ForgetKnownGaps(ctx, m.AccountID, m.ID)
+	case d.upto != d.knownUpto || !slices.Equal(d.gaps, d.known):
+		err = s.store.SaveKnownGaps(ctx, m.AccountID, m.ID, m.UIDValidity, d.upto, d.gaps)
+	}
+	if err != nil {
+		s.log.Warn("known gaps not recorded", "account", m.AccountID, "mailbox", m.Name, "error", err)
+	}
 }
 
 func (ss *session) startDiff(ctx context.Context, m mailaccess.Mailbox, count uint32, uidNext mailaccess.UID) (*serverDiff, error) {
@@ -616,7 +668,7 @@ func (ss *session) startDiff(ctx context.Context, m mailaccess.Mailbox, count ui
 		return d, nil
 	}
 	if m.LastUID == 0 {
-		d.all = ss.startSearch(&imap.SearchCriteria{})
+		d.searchAll(ctx)
 		return d, nil
 	}
 	// The cached count up to the checkpoint: the total of the last
@@ -635,7 +687,7 @@ func (ss *session) startDiff(ctx context.Context, m mailaccess.Mailbox, count ui
 		// which stored every UID below it: new UIDs only when it moved.
 		d.above = ss.startSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(m.LastUID + 1), Stop: 0}}}})
 	case int(count) != d.cached:
-		d.all = ss.startSearch(&imap.SearchCriteria{})
+		d.searchAll(ctx)
 	}
 	return d, nil
 }
@@ -671,7 +723,7 @@ func (d *serverDiff) finish(ctx context.Context) (added []mailaccess.UID, server
 			return added, int(d.count), 0, nil
 		}
 		added = added[:0]
-		d.all = ss.startSearch(&imap.SearchCriteria{})
+		d.searchAll(ctx)
 	}
 	if d.all == nil { // the same count, with no new UIDs: nothing changed
 		return nil, int(d.count), 0, nil
@@ -693,12 +745,14 @@ func (d *serverDiff) finish(ctx context.Context) (added []mailaccess.UID, server
 			added = append(added, mailaccess.UID(u))
 		}
 	}
+	d.gaps, d.upto = slices.Clip(gaps), next-1
 	if next != 0 { // not past the largest UID
 		gaps = append(gaps, mailaccess.UIDRange{First: next, Last: math.MaxUint32})
 	}
-	if vanished, err = s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, gaps); err != nil {
+	if vanished, err = s.store.DeleteMessageRanges(ctx, m.AccountID, m.ID, mailaccess.WithoutKnownGaps(gaps, d.known)); err != nil {
 		return nil, 0, 0, err
 	}
+	d.compared = true
 	return added, serverCount, vanished, nil
 }
 
