@@ -27,8 +27,11 @@
 //     checkpoint has not moved since (Mailbox.CountedUID), else counted.
 //     Otherwise the server's whole UID set (ESEARCH compact ranges) is
 //     compared with the cache by ranges (asked for at once when UIDNEXT has
-//     not moved and the count differs). A final count check falls back to a
-//     UID-by-UID comparison if the cache still differs.
+//     not moved and the count differs). Only the gaps of the server's set
+//     that are new since the last such comparison are looked up in the
+//     cache (Store.KnownGaps). A final count check falls back to a
+//     UID-by-UID comparison if the cache still differs (and forgets the
+//     known gaps).
 //  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
 //     BODYSTRUCTURE, References; the first bytes of the body of the newest
 //     Config.PreviewRecent for previews), stored by a writer goroutine in
