@@ -115,3 +115,40 @@ func TestParseReferencesMatchesAHeaderParse(t *testing.T) {
 		}
 	}
 }
+
+// A long UID set is split into sets whose text fits a command line, and
+// together they are exactly the UIDs given, in order.
+func TestUIDSetsFitTheLineLimit(t *testing.T) {
+	var uids []mailaccess.UID
+	for u := mailaccess.UID(1); u < 60000; u += 2 { // 30,000 gaps
+		uids = append(uids, u)
+	}
+	uids = append(uids, 60001, 60002, 60003, 4294967290, 4294967291, 4294967295)
+	sets := uidSets(uids, maxSetBytes)
+	if len(sets) < 2 {
+		t.Fatalf("%d sets for %d single UIDs", len(sets), len(uids))
+	}
+	var back []mailaccess.UID
+	for _, set := range sets {
+		if n := len(set.String()); n > maxSetBytes {
+			t.Fatalf("a set of %d bytes, limit %d", n, maxSetBytes)
+		}
+		for _, r := range set {
+			for u := r.Start; ; u++ {
+				back = append(back, mailaccess.UID(u))
+				if u == r.Stop {
+					break
+				}
+			}
+		}
+	}
+	if !slices.Equal(back, uids) {
+		t.Fatalf("the sets hold %d UIDs, not the %d given", len(back), len(uids))
+	}
+	if sets := uidSets([]mailaccess.UID{3, 4, 5}, maxSetBytes); len(sets) != 1 || sets[0].String() != "3:5" {
+		t.Fatalf("%v", sets)
+	}
+	if sets := uidSets(nil, maxSetBytes); len(sets) != 0 {
+		t.Fatalf("%v for no UIDs", sets)
+	}
+}

@@ -692,3 +692,42 @@ func TestStoreFailureMidFetchEndsThePass(t *testing.T) {
 		fx.assertNoDrift()
 	})
 }
+
+// TestAFolderWithManyGapsIsFetchedWhole: the new messages of a folder where
+// many were expunged make a long UID set (a folder with 30,000 gaps makes
+// 350 KB, where Dovecot refuses command lines over 64 KiB). The pass
+// fetches them in several commands (here 3,000 gaps, two commands), and
+// exactly.
+func TestAFolderWithManyGapsIsFetchedWhole(t *testing.T) {
+	forEachSetup(t, func(t *testing.T, fx *fixture) {
+		c := fx.client()
+		if err := c.Create("Gaps", nil).Wait(); err != nil {
+			t.Fatal(err)
+		}
+		const n = 6000
+		msgs := make([][]byte, n)
+		for i := range msgs {
+			msgs[i] = fmt.Appendf(nil, "From: a@example.org\r\nSubject: gap %d\r\nMessage-ID: <gap-%d@example.org>\r\n\r\nhello\r\n", i, i)
+		}
+		seedMaildir(t, fx.server, fx.user, "Gaps", msgs)
+		selectBox(t, c, "Gaps")
+		// Every other message expunged, in commands of 1,000 UIDs.
+		for first := imap.UID(2); first <= n; first += 2000 {
+			var set imap.UIDSet
+			for u := first; u < first+2000 && u <= n; u += 2 {
+				set.AddNum(u)
+			}
+			if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Expunge().Close(); err != nil {
+			t.Fatal(err)
+		}
+		if res := fx.sync("Gaps"); res.Added != n/2 || res.Messages != n/2 {
+			t.Fatalf("%+v, want %d added", res, n/2)
+		}
+		fx.syncAll()
+		fx.assertNoDrift()
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -282,42 +283,88 @@ func (ss *session) summaryOptions() *imap.FetchOptions {
 }
 
 // streamFetch fetches the summaries of uids and hands each to emit as it
-// arrives. It returns the UIDs received, also on error.
+// arrives. It returns the UIDs received, also on error. A set too long for
+// one command line is fetched by several commands (see uidSets).
 func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit func(mailaccess.Message) error) ([]mailaccess.UID, error) {
-	cmd := ss.c.c.Fetch(uidSet(uids), ss.summaryOptions())
 	var got []mailaccess.UID
-	for {
-		data := cmd.Next()
-		if data == nil {
-			break
+	for _, set := range uidSets(uids, maxSetBytes) {
+		cmd := ss.c.c.Fetch(set, ss.summaryOptions())
+		for {
+			data := cmd.Next()
+			if data == nil {
+				break
+			}
+			buf, err := ss.c.collect(data)
+			if err != nil {
+				return got, ss.s.connErr(ctx, "fetch messages", err)
+			}
+			if buf.UID == 0 {
+				continue
+			}
+			if buf.BodyStructure == nil || buf.Envelope == nil {
+				// The response lacks what go-imap could not parse (it skips
+				// a BODYSTRUCTURE it does not understand, e.g. message/global
+				// as Dovecot sends it): parse the message locally, once this
+				// command is over.
+				got = append(got, mailaccess.UID(buf.UID))
+				ss.deferred = append(ss.deferred, mailaccess.UID(buf.UID))
+				continue
+			}
+			msg := convert(buf)
+			got = append(got, msg.UID)
+			if err := emit(msg); err != nil {
+				ss.c.dropFetch(cmd)
+				return got, err
+			}
 		}
-		buf, err := ss.c.collect(data)
-		if err != nil {
+		if err := cmd.Close(); err != nil {
 			return got, ss.s.connErr(ctx, "fetch messages", err)
 		}
-		if buf.UID == 0 {
-			continue
-		}
-		if buf.BodyStructure == nil || buf.Envelope == nil {
-			// The response lacks what go-imap could not parse (it skips
-			// a BODYSTRUCTURE it does not understand, e.g. message/global
-			// as Dovecot sends it): parse the message locally, once this
-			// command is over.
-			got = append(got, mailaccess.UID(buf.UID))
-			ss.deferred = append(ss.deferred, mailaccess.UID(buf.UID))
-			continue
-		}
-		msg := convert(buf)
-		got = append(got, msg.UID)
-		if err := emit(msg); err != nil {
-			ss.c.dropFetch(cmd)
-			return got, err
-		}
-	}
-	if err := cmd.Close(); err != nil {
-		return got, ss.s.connErr(ctx, "fetch messages", err)
 	}
 	return got, nil
+}
+
+// maxSetBytes bounds the text of the UID set of one command. The new
+// messages of a folder where many were expunged over the years make a set
+// of thousands of ranges: with 30,000 gaps, 350 KB. Dovecot refuses a
+// command line over 64 KiB (imap_max_line_length), and RFC 7162 asks
+// clients to stay under 8,192 octets; sent whole, such a set failed every
+// FETCH, and each retry fetched one message.
+const maxSetBytes = 8000
+
+// uidSets splits ascending uids into UID sets whose text (a,b:c,...) is at
+// most maxBytes long, in order.
+func uidSets(uids []mailaccess.UID, maxBytes int) []imap.UIDSet {
+	const widest = 2*10 + 2 // "4294967294:4294967295,"
+	textLen := func(r imap.UIDRange) int {
+		n := len(strconv.FormatUint(uint64(r.Start), 10)) + 1
+		if r.Stop != r.Start {
+			n += 1 + len(strconv.FormatUint(uint64(r.Stop), 10))
+		}
+		return n
+	}
+	var sets []imap.UIDSet
+	var set imap.UIDSet
+	size := 0
+	for _, u := range uids {
+		n := len(set)
+		if n > 0 && set[n-1].Stop+1 == imap.UID(u) {
+			set[n-1].Stop = imap.UID(u)
+			continue
+		}
+		if n > 0 {
+			size += textLen(set[n-1])
+			if size+widest > maxBytes {
+				sets = append(sets, set)
+				set, size = nil, 0
+			}
+		}
+		set = append(set, imap.UIDRange{Start: imap.UID(u), Stop: imap.UID(u)})
+	}
+	if len(set) > 0 {
+		sets = append(sets, set)
+	}
+	return sets
 }
 
 // fallbackFetch gets what it can of one message whose summary cannot be
