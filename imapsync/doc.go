@@ -34,7 +34,8 @@
 //     known gaps).
 //  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
 //     BODYSTRUCTURE, References; the first bytes of the body of the newest
-//     Config.PreviewRecent for previews), stored by a writer goroutine in
+//     Config.PreviewRecent for previews; a UID set too long for one command
+//     line goes in several), stored by a writer goroutine in
 //     batches of Config.BatchSize, each batch with its checkpoint. Batches
 //     that wait for the writer are committed together (group commit); the
 //     first batch always goes alone.
