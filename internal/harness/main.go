@@ -6,6 +6,12 @@
 //
 //	go run ./internal/harness -- go test -race ./...
 //
+// Variables of the environment that would override mailaccess's
+// configuration (MAILACCESS_IMAP_ADDRESS and the like, MAILACCESS_PASSWORD)
+// are not passed on: exported in a developer's shell, they reached the
+// worker processes of the end-to-end tests and pointed them at other
+// servers.
+//
 // Missing servers or Chromium are installed with apt-get when running as
 // root (unless -no-install); otherwise the harness names the packages to
 // install and fails.
@@ -36,6 +42,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -194,6 +201,31 @@ func (s *servers) env() []string {
 	}
 }
 
+// settingPrefixes name the environment variables that override mailaccess's
+// configuration (MAILACCESS_<SECTION>_<KEY>, one prefix per section of
+// cmd/mailaccess's Config) and the password of `mailaccess sync`.
+var settingPrefixes = []string{"MAILACCESS_HTTP_", "MAILACCESS_DATABASE_", "MAILACCESS_IMAP_", "MAILACCESS_SECURITY_",
+	"MAILACCESS_ASYNC_", "MAILACCESS_SYNC_", "MAILACCESS_LOG_", "MAILACCESS_PASSWORD="}
+
+// withoutSettings returns env without the variables that would override
+// mailaccess's configuration, and their names. A developer's shell that
+// exports them (to run mailaccess against other servers) would otherwise
+// reach the processes the tests start, e.g. workers reading the test's
+// config file, and point them at those servers. The harness's own
+// variables (MAILACCESS_TEST_*) and test options such as
+// MAILACCESS_BENCH_MESSAGES are kept.
+func withoutSettings(env []string) (kept, dropped []string) {
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if slices.ContainsFunc(settingPrefixes, func(p string) bool { return strings.HasPrefix(name+"=", p) }) {
+			dropped = append(dropped, name)
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept, dropped
+}
+
 // stop stops the servers concurrently.
 func (s *servers) stop() error {
 	var stops []func() error
@@ -262,7 +294,11 @@ func (s *supervisor) runChild(args, env []string) int {
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), env...)
+	inherited, dropped := withoutSettings(os.Environ())
+	for _, name := range dropped {
+		logf("not passing %s to the command: the tests configure their own servers", name)
+	}
+	cmd.Env = append(inherited, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	foreground := ownsTerminal()
 	if foreground {
