@@ -184,6 +184,11 @@ func TestSyncIsExact(t *testing.T) {
 				t.Fatalf("%+v, want 1 vanished", res)
 			}
 			fx.assertNoDrift()
+			// The pass repaired, so it forgot the record: had it looked
+			// for 9 regardless, it would have recorded the server's gaps.
+			if got, _, err := fx.store.KnownGaps(ctx, fx.account.ID, mb.ID, mb.UIDValidity); err != nil || got != nil {
+				t.Fatalf("known gaps after the repair: %v, %v; want none", got, err)
+			}
 			selectBox(t, c, "INBOX")
 			expunge(t, c, 13)
 			if res := fx.sync("INBOX"); res.Vanished != 1 {
