@@ -1,8 +1,10 @@
 package mailaccess
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -314,9 +316,18 @@ func (s *Store) UpdateFlags(ctx context.Context, accountID, mailboxID int64, upd
 // returns each one's read state before and after. One round trip per
 // chunk instead of one per message (and three per chunk), which is what a
 // flag update cost on PostgreSQL, on loopback as on a network.
+//
+// Each UID is looked up on its own, through the (mailbox_id, uid) key
+// (OFFSET 0 keeps the planner from folding the look-up into a join). As a
+// join, its plan depended on the table's statistics: before the first
+// ANALYZE of a freshly synced folder PostgreSQL took the folder for a few
+// rows and compared every message with every UID (100 changes in a folder
+// of 20,000: 390 ms instead of 6). Rows are locked in UID order, the order
+// in which the other writes of a folder's messages take them.
 func (s *Store) updateFlagsPostgres(ctx context.Context, accountID, mailboxID int64, updates []FlagUpdate) error {
 	// The last change of a UID wins, as it would applied one by one.
 	updates = lastOfEachUID(updates, func(u *FlagUpdate) UID { return u.UID })
+	updates = slices.SortedStableFunc(slices.Values(updates), func(a, b FlagUpdate) int { return cmp.Compare(a.UID, b.UID) })
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		delta := 0
 		n := len(updates)
@@ -335,9 +346,12 @@ func (s *Store) updateFlagsPostgres(ctx context.Context, accountID, mailboxID in
 					SELECT * FROM unnest($3::bigint[], $4::text[], $5::bool[], $6::bool[], $7::bool[], $8::bool[], $9::bigint[])
 						AS v(uid, flags, seen, flagged, answered, draft, modseq)
 				), old AS (
-					SELECT m.id, m.seen FROM messages m JOIN v ON m.uid = v.uid
-					WHERE m.account_id = $1 AND m.mailbox_id = $2
-					ORDER BY m.id FOR UPDATE OF m
+					SELECT m.id, m.seen FROM v CROSS JOIN LATERAL (
+						SELECT id, seen FROM messages
+						WHERE mailbox_id = $2 AND uid = v.uid AND account_id = $1
+						OFFSET 0
+					) m
+					FOR UPDATE OF m
 				)
 				UPDATE messages m SET flags = v.flags, seen = v.seen, flagged = v.flagged, answered = v.answered,
 					draft = v.draft, modseq = v.modseq

@@ -29,6 +29,9 @@ func TestSyncState(t *testing.T) {
 			if n, err := s.DeleteMessageRanges(ctx, other.ID, mb.ID, []UIDRange{{1, 100}}); err != nil || n != 0 {
 				t.Fatalf("deleted %d, %v", n, err)
 			}
+			if n, err := s.DeleteMessageRanges(ctx, other.ID, mb.ID, []UIDRange{{1, 1}, {2, 2}, {4, 4}}); err != nil || n != 0 {
+				t.Fatalf("deleted %d single UIDs, %v", n, err)
+			}
 			if n, err := s.CountMessages(ctx, other.ID, mb.ID); err != nil || n != 0 {
 				t.Fatalf("counted %d, %v", n, err)
 			}

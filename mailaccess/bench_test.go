@@ -1,0 +1,110 @@
+package mailaccess
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mailaccess/mailaccess/internal/testenv"
+)
+
+// BenchmarkDeleteScattered is the store's part of a resync that finds 100
+// messages expunged here and there in a large folder (DESIGN.md: resync
+// after 100 flag changes and 100 expunges): one DeleteMessageRanges of
+// 100 single UIDs. Between rounds the messages are stored again, untimed.
+func BenchmarkDeleteScattered(b *testing.B) {
+	const n, gone = 20000, 100
+	for _, d := range []Dialect{SQLite, Postgres} {
+		b.Run(string(d), func(b *testing.B) {
+			ctx := context.Background()
+			s, acc, m := benchFolder(b, d, n)
+			all := makeMessages(1, n)
+			round := 0
+			for b.Loop() {
+				// Every round other messages, spread over the folder.
+				var ranges []UIDRange
+				var back []Message
+				for i := range gone {
+					uid := UID(i*(n/gone) + 1 + round%(n/gone))
+					ranges = append(ranges, UIDRange{uid, uid})
+					back = append(back, all[uid-1])
+				}
+				round++
+				deleted, err := s.DeleteMessageRanges(ctx, acc.ID, m.ID, ranges)
+				if err != nil || deleted != gone {
+					b.Fatalf("deleted %d of %d: %v", deleted, gone, err)
+				}
+				b.StopTimer()
+				if err := s.StoreMessages(ctx, acc.ID, m.ID, back, n); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkFlagChanges is the store's part of a resync that finds 100
+// messages flagged (or unflagged) or read elsewhere in a large folder: one
+// UpdateFlags of 100 scattered UIDs.
+func BenchmarkFlagChanges(b *testing.B) {
+	const n, changed = 20000, 100
+	for _, d := range []Dialect{SQLite, Postgres} {
+		for _, flag := range []string{`\Flagged`, `\Seen`} {
+			b.Run(string(d)+"/"+strings.TrimPrefix(flag, `\`), func(b *testing.B) {
+				ctx := context.Background()
+				s, acc, m := benchFolder(b, d, n)
+				round := 0
+				for b.Loop() {
+					// Every round other messages; every pass over the
+					// folder sets or clears the flag.
+					var flags []string
+					if round/(n/changed)%2 == 0 {
+						flags = []string{flag}
+					}
+					var updates []FlagUpdate
+					for i := range changed {
+						uid := UID(i*(n/changed) + 1 + round%(n/changed))
+						updates = append(updates, FlagUpdate{UID: uid, Flags: flags, ModSeq: ModSeq(round + 2)})
+					}
+					round++
+					if err := s.UpdateFlags(ctx, acc.ID, m.ID, updates); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// benchFolder opens a store on d with one folder of n cached messages.
+func benchFolder(b *testing.B, d Dialect, n int) (*Store, Account, Mailbox) {
+	b.Helper()
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(b.TempDir(), "cache.db")
+	if d == Postgres {
+		url = testenv.PostgresDB(b)
+	}
+	s, err := Open(ctx, url, Options{Migrate: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	acc, err := s.UpsertAccount(ctx, "bench", []byte("sealed"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := s.UpsertMailbox(ctx, Mailbox{AccountID: acc.ID, Name: "INBOX", Delimiter: "/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := makeMessages(1, UID(n))
+	for start := 0; start < n; start += 2000 {
+		batch := all[start:min(start+2000, n)]
+		if err := s.StoreMessages(ctx, acc.ID, m.ID, batch, batch[len(batch)-1].UID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, acc, m
+}
