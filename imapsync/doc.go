@@ -46,6 +46,10 @@
 //  7. The bodies of the newest new messages (Config.PrefetchRecent, none
 //     larger than Config.PrefetchMaxBytes), kept so that opening new mail
 //     needs no round trip; a failure there does not fail the pass.
+//  8. After a large load, the database's statistics refreshed
+//     (Store.AnalyzeAfterLoad: PostgreSQL's planner would otherwise read and
+//     sort the whole new folder for its first list pages); a failure there
+//     does not fail the pass either.
 //
 // Invariants:
 //   - every server UID up to a folder's checkpoint (LastUID) is cached: UIDs

@@ -43,6 +43,7 @@ type Store interface {
 	AcquireFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) (mailaccess.Mailbox, error)
 	RenewFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, lease time.Duration) error
 	ReleaseFolderSync(ctx context.Context, accountID, mailboxID int64, owner string, synced bool) error
+	AnalyzeAfterLoad(ctx context.Context, added int) (bool, error)
 }
 
 // Progress is told how far a folder sync is: done of total new messages.
@@ -576,6 +577,13 @@ func (ss *session) syncMailbox(ctx context.Context, m mailaccess.Mailbox, progre
 	// Last, once the pass's state is saved: the bodies of the newest new
 	// messages.
 	res.Prefetched = ss.prefetchBodies(ctx, m, added)
+	// A large load leaves the database's statistics behind the folder
+	// (see Store.AnalyzeAfterLoad); a failure there does not fail the pass.
+	if res.Added > 0 {
+		if _, err := s.store.AnalyzeAfterLoad(ctx, res.Added); err != nil {
+			s.log.Warn("refresh the database's statistics after a large sync", "account", m.AccountID, "mailbox", m.Name, "added", res.Added, "error", err)
+		}
+	}
 	s.log.Debug("folder synced", "account", m.AccountID, "mailbox", m.Name, "added", res.Added, "updated", res.Updated,
 		"vanished", res.Vanished, "select", tSelect, "flags", tFlags-tSelect, "uids", tUIDs-tFlags, "new", tNew-tUIDs,
 		"state", time.Since(start)-tNew)

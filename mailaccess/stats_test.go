@@ -1,0 +1,50 @@
+package mailaccess
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestAnalyzeAfterLoad(t *testing.T) {
+	ctx := context.Background()
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		acc := mustAccount(t, s, "alice")
+		mb := mustMailbox(t, s, acc.ID, "INBOX")
+		all := makeMessages(1, analyzeMinAdded)
+		for start := 0; start < len(all); start += 2000 {
+			batch := all[start:min(start+2000, len(all))]
+			if err := s.StoreMessages(ctx, acc.ID, mb.ID, batch, batch[len(batch)-1].UID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if did, err := s.AnalyzeAfterLoad(ctx, analyzeMinAdded-1); err != nil || did {
+			t.Fatalf("after %d messages: analyzed %v, %v; want not", analyzeMinAdded-1, did, err)
+		}
+		did, err := s.AnalyzeAfterLoad(ctx, analyzeMinAdded)
+		if err != nil || did != (s.dialect == Postgres) {
+			t.Fatalf("after %d messages: analyzed %v, %v; want %v", analyzeMinAdded, did, err, s.dialect == Postgres)
+		}
+		if s.dialect != Postgres {
+			return
+		}
+		// The planner now knows the folder's size.
+		var estimate float64
+		if err := s.db.GetContext(ctx, &estimate, `SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass`); err != nil {
+			t.Fatal(err)
+		}
+		if estimate != analyzeMinAdded {
+			t.Fatalf("the statistics count %v messages, want %d", estimate, analyzeMinAdded)
+		}
+		// And reads the first page of the folder from its list index, not
+		// by sorting all of it.
+		var plan []string
+		if err := s.db.SelectContext(ctx, &plan, `EXPLAIN SELECT id FROM messages WHERE account_id = $1 AND mailbox_id = $2
+			ORDER BY internal_date DESC, uid DESC LIMIT 51`, acc.ID, mb.ID); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(plan, "\n"), "Index Scan using messages_list") {
+			t.Fatalf("the first page is not read from the list index:\n%s", strings.Join(plan, "\n"))
+		}
+	})
+}
