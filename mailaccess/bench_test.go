@@ -2,6 +2,7 @@ package mailaccess
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func BenchmarkDeleteScattered(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			ctx := context.Background()
 			s, acc, m := benchFolder(b, d, n)
-			all := makeMessages(1, n)
+			all := benchMessages(n)
 			round := 0
 			for b.Loop() {
 				// Every round other messages, spread over the folder.
@@ -99,7 +100,7 @@ func benchFolder(b *testing.B, d Dialect, n int) (*Store, Account, Mailbox) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	all := makeMessages(1, UID(n))
+	all := benchMessages(n)
 	for start := 0; start < n; start += 2000 {
 		batch := all[start:min(start+2000, n)]
 		if err := s.StoreMessages(ctx, acc.ID, m.ID, batch, batch[len(batch)-1].UID); err != nil {
@@ -107,4 +108,21 @@ func benchFolder(b *testing.B, d Dialect, n int) (*Store, Account, Mailbox) {
 		}
 	}
 	return s, acc, m
+}
+
+// benchMessages makes n messages with UIDs 1 to n whose rows are about as
+// large as those of real mail (DESIGN.md's bench mailbox: about 900 bytes
+// on PostgreSQL).
+func benchMessages(n int) []Message {
+	all := makeMessages(1, UID(n))
+	for i := range all {
+		m := &all[i]
+		m.Subject = fmt.Sprintf("Re: the quarterly report, draft %d, with the figures from the north office", m.UID)
+		m.To = fmt.Sprintf("Alice Example <alice%d@example.org>, Bob Example <bob@example.com>, Carol <carol@example.net>", m.UID%50)
+		m.Cc = "Dave <dave@example.org>"
+		m.References = fmt.Sprintf("<%d.1@example.org> <%d.2@example.org> <%d.3@example.org>", m.UID, m.UID, m.UID)
+		m.Structure = strings.Repeat(`{"type":"text/plain","charset":"utf-8","size":1234},`, 5)
+		m.Preview = strings.Repeat(fmt.Sprintf("Hello, here are the numbers for week %d. ", m.UID%52), 5)
+	}
+	return all
 }
