@@ -46,8 +46,9 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 			return fmt.Errorf("prepare delete of messages: %w", err)
 		}
 		defer stmt.Close()
-		// Single UIDs (the usual gap) go by lists: one indexed statement
-		// for up to rowsPerInsert of them.
+		// Single UIDs (the usual gap) go by lists: on PostgreSQL one
+		// indexed statement for up to rowsPerInsert of them, on SQLite
+		// one look-up (see deleteSinglesSQLite).
 		var singles []UID
 		for _, r := range ranges {
 			if r.First == r.Last {
@@ -58,19 +59,20 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 			if err := deleteSinglesSQLite(ctx, tx, accountID, mailboxID, singles, count); err != nil {
 				return err
 			}
-		}
-		for start := 0; start < len(singles) && s.dialect != SQLite; start += rowsPerInsert {
-			chunk := singles[start:min(start+rowsPerInsert, len(singles))]
-			q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
-			if err != nil {
-				return err
-			}
-			rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
-			if err == nil {
-				err = count(rows)
-			}
-			if err != nil {
-				return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
+		} else {
+			for start := 0; start < len(singles); start += rowsPerInsert {
+				chunk := singles[start:min(start+rowsPerInsert, len(singles))]
+				q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
+				if err != nil {
+					return err
+				}
+				rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
+				if err == nil {
+					err = count(rows)
+				}
+				if err != nil {
+					return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
+				}
 			}
 		}
 		for _, r := range ranges {
