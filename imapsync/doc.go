@@ -48,8 +48,9 @@
 //     needs no round trip; a failure there does not fail the pass.
 //  8. After a large load, the database's statistics refreshed
 //     (Store.AnalyzeAfterLoad: PostgreSQL's planner would otherwise read and
-//     sort the whole new folder for its first list pages); a failure there
-//     does not fail the pass either.
+//     sort the whole new folder for its first list pages), and once mid-way
+//     through it, since the folder is listed while it fills; a failure
+//     there does not fail the pass either.
 //
 // Invariants:
 //   - every server UID up to a folder's checkpoint (LastUID) is cached: UIDs

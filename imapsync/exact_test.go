@@ -3,6 +3,7 @@ package imapsync_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -735,4 +736,69 @@ func TestAFolderWithManyGapsIsFetchedWhole(t *testing.T) {
 		fx.syncAll()
 		fx.assertNoDrift()
 	})
+}
+
+// While a large folder is first fetched, its pages are read from the cache
+// as it fills: on PostgreSQL the database's statistics are refreshed once
+// the pass has stored mailaccess.AnalyzeMinAdded messages, so that the
+// folder's first page is read from its list index and not by sorting all
+// of it, before the pass ends too.
+func TestALargeFolderIsListedByIndexWhileItFills(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t, testenv.IMAP(t), mailaccess.Postgres)
+	if err := fx.client().Create("Large", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	n := mailaccess.AnalyzeMinAdded + 2000
+	msgs := make([][]byte, n)
+	for i := range msgs {
+		msgs[i] = fmt.Appendf(nil, "From: a@example.org\r\nSubject: large %d\r\nMessage-ID: <large-%d@example.org>\r\n\r\nhello\r\n", i, i)
+	}
+	seedMaildir(t, fx.server, fx.user, "Large", msgs)
+	if _, err := fx.syncer.SyncFolders(ctx, fx.account.ID); err != nil {
+		t.Fatal(err)
+	}
+	mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "Large")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("postgres", fx.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var plan []string
+	checked := false
+	progress := func(done, total int) {
+		if checked || done < mailaccess.AnalyzeMinAdded || done == total {
+			return
+		}
+		checked = true
+		rows, err := db.QueryContext(ctx, `EXPLAIN SELECT id FROM messages WHERE account_id = $1 AND mailbox_id = $2
+			ORDER BY internal_date DESC, uid DESC LIMIT 51`, fx.account.ID, mb.ID)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Error(err)
+			}
+			plan = append(plan, line)
+		}
+	}
+	res, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "Large", progress)
+	if err != nil || res.Added != n {
+		t.Fatalf("%+v, %v; want %d added", res, err, n)
+	}
+	if !checked {
+		t.Fatalf("no progress between %d messages and the end", mailaccess.AnalyzeMinAdded)
+	}
+	if !strings.Contains(strings.Join(plan, "\n"), "Index Scan using messages_list") {
+		t.Fatalf("while the folder filled, its first page was not read from the list index:\n%s", strings.Join(plan, "\n"))
+	}
+	fx.syncAll()
+	fx.assertNoDrift()
 }

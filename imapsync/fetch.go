@@ -56,6 +56,7 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 	var (
 		stored   int
 		writeErr error
+		analyzed bool // the mid-way refresh of the statistics is done
 	)
 	go func() {
 		defer close(writerDone)
@@ -91,6 +92,16 @@ func (ss *session) fetchNew(ctx context.Context, m mailaccess.Mailbox, uids []ma
 				continue
 			}
 			stored += len(group)
+			// A large load makes the database's statistics stale while the
+			// folder fills, and its pages are read meanwhile: they are
+			// refreshed once mid-way too, not only at the end of the pass
+			// (see Store.AnalyzeAfterLoad).
+			if !analyzed && stored >= mailaccess.AnalyzeMinAdded {
+				analyzed = true
+				if _, err := s.store.AnalyzeAfterLoad(ctx, stored); err != nil {
+					s.log.Warn("refresh the database's statistics during a large sync", "account", m.AccountID, "mailbox", m.Name, "stored", stored, "error", err)
+				}
+			}
 			if progress != nil {
 				progress(stored, len(uids))
 			}

@@ -24,6 +24,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 type fixture struct {
 	t       *testing.T
 	store   *mailaccess.Store
+	url     string // the store's database
 	syncer  *imapsync.Syncer
 	server  *testenv.DovecotServer
 	user    string
@@ -49,7 +50,7 @@ func newFixture(t *testing.T, server *testenv.DovecotServer, dialect mailaccess.
 	}
 	creds := func(context.Context, int64) (string, string, error) { return user, server.Password, nil }
 	syncer := imapsync.New(imapsync.Config{Address: server.Addr, TLS: "none", BatchSize: 7}, store, creds, nil)
-	return &fixture{t: t, store: store, syncer: syncer, server: server, user: user, account: acc}
+	return &fixture{t: t, store: store, url: url, syncer: syncer, server: server, user: user, account: acc}
 }
 
 // client is "another client" changing the mailbox behind the cache's back.

@@ -7,13 +7,13 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// analyzeMinAdded is the fewest messages a sync pass must have stored for
+// AnalyzeMinAdded is the fewest messages a sync pass must have stored for
 // AnalyzeAfterLoad to consider refreshing PostgreSQL's statistics.
-const analyzeMinAdded = 10000
+const AnalyzeMinAdded = 10000
 
 // AnalyzeAfterLoad refreshes PostgreSQL's statistics of the messages table
 // (ANALYZE) after a sync pass stored added messages, when those are at
-// least analyzeMinAdded and a tenth of the table, or the table was never
+// least AnalyzeMinAdded and a tenth of the table, or the table was never
 // analysed; it reports whether it did. It is autovacuum's own rule, applied
 // at once rather than up to a minute later, and only for large loads.
 //
@@ -29,7 +29,7 @@ const analyzeMinAdded = 10000
 // next ANALYZE replaces it. SQLite plans these queries well without
 // statistics; there it does nothing.
 func (s *Store) AnalyzeAfterLoad(ctx context.Context, added int) (bool, error) {
-	if s.dialect != Postgres || added < analyzeMinAdded {
+	if s.dialect != Postgres || added < AnalyzeMinAdded {
 		return false, nil
 	}
 	var rows float64

@@ -12,19 +12,19 @@ func TestAnalyzeAfterLoad(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *Store) {
 		acc := mustAccount(t, s, "alice")
 		mb := mustMailbox(t, s, acc.ID, "INBOX")
-		all := makeMessages(1, analyzeMinAdded)
+		all := makeMessages(1, AnalyzeMinAdded)
 		for start := 0; start < len(all); start += 2000 {
 			batch := all[start:min(start+2000, len(all))]
 			if err := s.StoreMessages(ctx, acc.ID, mb.ID, batch, batch[len(batch)-1].UID); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if did, err := s.AnalyzeAfterLoad(ctx, analyzeMinAdded-1); err != nil || did {
-			t.Fatalf("after %d messages: analyzed %v, %v; want not", analyzeMinAdded-1, did, err)
+		if did, err := s.AnalyzeAfterLoad(ctx, AnalyzeMinAdded-1); err != nil || did {
+			t.Fatalf("after %d messages: analyzed %v, %v; want not", AnalyzeMinAdded-1, did, err)
 		}
-		did, err := s.AnalyzeAfterLoad(ctx, analyzeMinAdded)
+		did, err := s.AnalyzeAfterLoad(ctx, AnalyzeMinAdded)
 		if err != nil || did != (s.dialect == Postgres) {
-			t.Fatalf("after %d messages: analyzed %v, %v; want %v", analyzeMinAdded, did, err, s.dialect == Postgres)
+			t.Fatalf("after %d messages: analyzed %v, %v; want %v", AnalyzeMinAdded, did, err, s.dialect == Postgres)
 		}
 		if s.dialect != Postgres {
 			return
@@ -34,8 +34,8 @@ func TestAnalyzeAfterLoad(t *testing.T) {
 		if err := s.db.GetContext(ctx, &estimate, `SELECT reltuples FROM pg_class WHERE oid = 'messages'::regclass`); err != nil {
 			t.Fatal(err)
 		}
-		if estimate != analyzeMinAdded {
-			t.Fatalf("the statistics count %v messages, want %d", estimate, analyzeMinAdded)
+		if estimate != AnalyzeMinAdded {
+			t.Fatalf("the statistics count %v messages, want %d", estimate, AnalyzeMinAdded)
 		}
 		// And reads the first page of the folder from its list index, not
 		// by sorting all of it.
