@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/emersion/go-imap/v2"
@@ -390,22 +391,40 @@ func followLink(sel string) chromedp.Action {
 	return chromedp.Evaluate(fmt.Sprintf(`setTimeout(() => document.querySelector(%q).click(), 0)`, sel), nil)
 }
 
-// waitForList reloads the current folder page until its message list shows.
+// waitForList reloads the current folder page until its message list shows
+// and the folder has settled: no sync under way, and the count and newest
+// UID the page was rendered with are the folder's. Until then the page's
+// own script may reload it at any moment (a sync finished, new mail came
+// in), and a navigation of the test's that such a reload cuts short fails
+// with net::ERR_ABORTED: those errors mean "not yet" here.
 func waitForList(t *testing.T, ctx context.Context) {
 	t.Helper()
+	var loc string
+	run1(t, ctx, chromedp.Location(&loc))
+	const settled = `(async () => {
+		const bar = document.querySelector('[data-live-folder]');
+		if (document.querySelector('table.messages') === null || document.querySelector('[data-sync-job]') !== null || bar === null) return false;
+		const resp = await fetch('/api/v1/folders/' + bar.dataset.liveFolder, {credentials: 'same-origin', headers: {Accept: 'application/json'}});
+		if (!resp.ok) return false;
+		const f = await resp.json();
+		return !f.sync && (f.last_uid || 0) === Number(bar.dataset.lastUid) && f.total === Number(bar.dataset.total);
+	})()`
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var present bool
-		run1(t, ctx, chromedp.Evaluate(`document.querySelector('table.messages') !== null && document.querySelector('[data-sync-job]') === null`, &present))
-		if present {
+		var ok bool
+		err := chromedp.Run(ctx, chromedp.Evaluate(settled, &ok, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}))
+		if err == nil && ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the folder's messages never showed")
+			t.Fatalf("the folder's messages never showed settled (last error: %v)", err)
 		}
-		var loc string
-		run1(t, ctx, chromedp.Location(&loc), chromedp.Sleep(200*time.Millisecond))
-		run1(t, ctx, chromedp.Navigate(loc))
+		// Poll, then load the folder again as a user would.
+		if err := chromedp.Run(ctx, chromedp.Sleep(200*time.Millisecond), chromedp.Navigate(loc)); err != nil {
+			t.Logf("reload of %s: %v", loc, err)
+		}
 	}
 }
 
