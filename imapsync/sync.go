@@ -991,14 +991,10 @@ func flagStrings(flags []imap.Flag) []string {
 	return out
 }
 
+// uidSet is ascending uids as one UID set, however long (see uidSets).
 func uidSet(uids []mailaccess.UID) imap.UIDSet {
-	var set imap.UIDSet
-	for _, u := range uids {
-		if n := len(set); n > 0 && set[n-1].Stop+1 == imap.UID(u) {
-			set[n-1].Stop = imap.UID(u)
-			continue
-		}
-		set = append(set, imap.UIDRange{Start: imap.UID(u), Stop: imap.UID(u)})
+	if sets := uidSets(uids, math.MaxInt); len(sets) > 0 {
+		return sets[0]
 	}
-	return set
+	return nil
 }

@@ -3,11 +3,8 @@ package mailaccess
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/mailaccess/mailaccess/internal/testenv"
 )
 
 // BenchmarkDeleteScattered is the store's part of a resync that finds 100
@@ -89,32 +86,23 @@ func BenchmarkFlagChanges(b *testing.B) {
 // benchFolder opens a store on d with one folder of n cached messages.
 func benchFolder(b *testing.B, d Dialect, n int) (*Store, Account, Mailbox) {
 	b.Helper()
-	ctx := context.Background()
-	url := "sqlite:" + filepath.Join(b.TempDir(), "cache.db")
-	if d == Postgres {
-		url = testenv.PostgresDB(b)
-	}
-	s, err := Open(ctx, url, Options{Migrate: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	acc, err := s.UpsertAccount(ctx, "bench", []byte("sealed"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := s.UpsertMailbox(ctx, Mailbox{AccountID: acc.ID, Name: "INBOX", Delimiter: "/"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	all := benchMessages(n)
-	for start := 0; start < n; start += 2000 {
-		batch := all[start:min(start+2000, n)]
-		if err := s.StoreMessages(ctx, acc.ID, m.ID, batch, batch[len(batch)-1].UID); err != nil {
-			b.Fatal(err)
+	s := openTestStore(b, d)
+	acc := mustAccount(b, s, "bench")
+	m := mustMailbox(b, s, acc.ID, "INBOX")
+	mustStore(b, s, acc.ID, m.ID, benchMessages(n))
+	return s, acc, m
+}
+
+// mustStore stores msgs (ascending UIDs) in batches of 2,000, each with its
+// checkpoint, as a sync would.
+func mustStore(t testing.TB, s *Store, accountID, mailboxID int64, msgs []Message) {
+	t.Helper()
+	for start := 0; start < len(msgs); start += 2000 {
+		batch := msgs[start:min(start+2000, len(msgs))]
+		if err := s.StoreMessages(context.Background(), accountID, mailboxID, batch, batch[len(batch)-1].UID); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return s, acc, m
 }
 
 // benchMessages makes n messages with UIDs 1 to n whose rows are about as

@@ -12,13 +12,7 @@ func TestAnalyzeAfterLoad(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, s *Store) {
 		acc := mustAccount(t, s, "alice")
 		mb := mustMailbox(t, s, acc.ID, "INBOX")
-		all := makeMessages(1, AnalyzeMinAdded)
-		for start := 0; start < len(all); start += 2000 {
-			batch := all[start:min(start+2000, len(all))]
-			if err := s.StoreMessages(ctx, acc.ID, mb.ID, batch, batch[len(batch)-1].UID); err != nil {
-				t.Fatal(err)
-			}
-		}
+		mustStore(t, s, acc.ID, mb.ID, makeMessages(1, AnalyzeMinAdded))
 		if did, err := s.AnalyzeAfterLoad(ctx, AnalyzeMinAdded-1); err != nil || did {
 			t.Fatalf("after %d messages: analyzed %v, %v; want not", AnalyzeMinAdded-1, did, err)
 		}

@@ -28,7 +28,7 @@ func forEachDialect(t *testing.T, f func(t *testing.T, s *Store)) {
 	}
 }
 
-func openTestStore(t *testing.T, d Dialect) *Store {
+func openTestStore(t testing.TB, d Dialect) *Store {
 	t.Helper()
 	var url string
 	if d == SQLite {
@@ -545,7 +545,7 @@ func TestStore(t *testing.T) {
 	})
 }
 
-func mustAccount(t *testing.T, s *Store, name string) Account {
+func mustAccount(t testing.TB, s *Store, name string) Account {
 	t.Helper()
 	a, err := s.UpsertAccount(context.Background(), name, []byte("sealed"))
 	if err != nil {
@@ -554,7 +554,7 @@ func mustAccount(t *testing.T, s *Store, name string) Account {
 	return a
 }
 
-func mustMailbox(t *testing.T, s *Store, accountID int64, name string) Mailbox {
+func mustMailbox(t testing.TB, s *Store, accountID int64, name string) Mailbox {
 	t.Helper()
 	m, err := s.UpsertMailbox(context.Background(), Mailbox{AccountID: accountID, Name: name, Delimiter: "/"})
 	if err != nil {
