@@ -63,6 +63,7 @@ type Config struct {
 	LivenessCache     time.Duration // how long the dispatcher trusts a liveness reading; 1s
 	Lease             time.Duration // lease of a claimed job; 5 × HeartbeatInterval
 	PollInterval      time.Duration // worker poll when no notification arrives; 2s, ±50% jitter
+	ClaimStagger      time.Duration // a worker running r of c jobs waits r/c of this before it claims; 25ms
 	RescueInterval    time.Duration // how often expired leases are rescued; 5s
 	MaxAttempts       int           // attempts before a job fails for good; 5
 	BackoffBase       time.Duration // first retry delay; 2s (doubles, with jitter)
@@ -86,6 +87,7 @@ func (c Config) withDefaults() Config {
 	c.LivenessCache = cmp.Or(c.LivenessCache, time.Second)
 	c.Lease = cmp.Or(c.Lease, 5*c.HeartbeatInterval)
 	c.PollInterval = cmp.Or(c.PollInterval, 2*time.Second)
+	c.ClaimStagger = cmp.Or(c.ClaimStagger, 25*time.Millisecond)
 	c.RescueInterval = cmp.Or(c.RescueInterval, 5*time.Second)
 	c.MaxAttempts = cmp.Or(c.MaxAttempts, 5)
 	c.BackoffBase = cmp.Or(c.BackoffBase, 2*time.Second)

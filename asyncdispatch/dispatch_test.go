@@ -333,6 +333,51 @@ func TestPool(t *testing.T) {
 		})
 	})
 
+	t.Run("of two workers woken for a job, the one with fewer jobs running takes it", func(t *testing.T) {
+		forEachDialect(t, func(t *testing.T, s *mailaccess.Store, acc int64) {
+			cfg := fast
+			// Long enough that only the idle worker can take the jobs
+			// below, however slowly it is scheduled.
+			cfg.ClaimStagger = 20 * time.Second
+			var mu sync.Mutex
+			ranBy := map[string]string{} // mailbox: worker
+			long := make(chan struct{})
+			defer close(long)
+			work := func(name string) Handler {
+				return func(ctx context.Context, j mailaccess.Job, _ func(int, int)) error {
+					mu.Lock()
+					ranBy[j.Mailbox] = name
+					mu.Unlock()
+					if j.Mailbox == "Long" {
+						select {
+						case <-long:
+						case <-ctx.Done():
+						}
+					}
+					return nil
+				}
+			}
+			d := New(withMode(cfg, "always"), s, map[string]Handler{KindSyncMailbox: ok}, nil, testLogger(t))
+			startPool(t, cfg, s, "busy", 2, work("busy"))
+			tk, _ := d.Dispatch(ctx, Request{Kind: KindSyncMailbox, AccountID: acc, Mailbox: "Long"})
+			waitFor(t, "the busy worker to run the long job", func() bool { return jobState(t, s, acc, tk.Job.ID).State == mailaccess.JobRunning })
+			startPool(t, cfg, s, "idle", 2, work("idle"))
+			// One job at a time: each finds "busy" with one of its two
+			// slots taken and "idle" with none.
+			for i := range 3 {
+				box := fmt.Sprint("F", i)
+				tk, _ := d.Dispatch(ctx, Request{Kind: KindSyncMailbox, AccountID: acc, Mailbox: box})
+				waitFor(t, box+" to be done", func() bool { return jobState(t, s, acc, tk.Job.ID).State == mailaccess.JobDone })
+				mu.Lock()
+				by := ranBy[box]
+				mu.Unlock()
+				if by != "idle" {
+					t.Fatalf("%s ran on %q, want the idle worker", box, by)
+				}
+			}
+		})
+	})
+
 	t.Run("at shutdown a running job stops at its checkpoint and its lease is released", func(t *testing.T) {
 		forEachDialect(t, func(t *testing.T, s *mailaccess.Store, acc int64) {
 			cfg := fast
@@ -373,4 +418,22 @@ func TestPool(t *testing.T) {
 			}
 		})
 	})
+}
+
+func TestClaimDelay(t *testing.T) {
+	for _, c := range []struct {
+		running, capacity int
+		want              time.Duration
+	}{
+		{0, 2, 0},
+		{1, 2, 50 * time.Millisecond},
+		{3, 4, 75 * time.Millisecond},
+		{2, 2, 100 * time.Millisecond}, // full: it does not claim at all
+		{5, 2, 100 * time.Millisecond},
+		{1, 0, 0},
+	} {
+		if got := claimDelay(c.running, c.capacity, 100*time.Millisecond); got != c.want {
+			t.Errorf("claimDelay(%d, %d) = %v, want %v", c.running, c.capacity, got, c.want)
+		}
+	}
 }

@@ -14,7 +14,9 @@
 //     existing job. On PostgreSQL a NOTIFY wakes idle workers; polling with
 //     jitter is the safety net (and SQLite's only path).
 //   - A worker claims jobs only while it has free capacity, so work spreads by
-//     real load at claim time. A claimed job holds a lease that the worker
+//     real load at claim time; of the workers one notification wakes, the
+//     least loaded claims first (a busy one waits in proportion to its load,
+//     Config.ClaimStagger). A claimed job holds a lease that the worker
 //     renews; a worker that loses a lease stops that job (fencing).
 //   - Inline fallback is one code path: whenever the async path is not
 //     available (mode "off", mode "auto" with no live worker, or the queue

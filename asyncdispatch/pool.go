@@ -128,11 +128,24 @@ func (p *Pool) runningJobs() int {
 }
 
 // claim takes as many due jobs as the pool has free slots and starts them.
+// A pool that is already running jobs waits first (claimDelay), so that
+// of the workers woken by the same notification the least loaded takes
+// the job.
 func (p *Pool) claim(ctx, workCtx context.Context, jobs *sync.WaitGroup) {
-	free := p.pc.Capacity - p.runningJobs()
-	if free <= 0 || ctx.Err() != nil {
+	running := p.runningJobs()
+	if p.pc.Capacity-running <= 0 || ctx.Err() != nil {
 		return
 	}
+	if d := claimDelay(running, p.pc.Capacity, p.cfg.ClaimStagger); d > 0 {
+		wait := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return
+		case <-wait.C:
+		}
+	}
+	free := p.pc.Capacity - p.runningJobs() // jobs may have finished meanwhile
 	start := time.Now()
 	claimed, err := p.store.ClaimJobs(ctx, p.id, free, p.cfg.Lease)
 	if err != nil {
@@ -235,6 +248,15 @@ func runRescuer(ctx context.Context, store Store, cfg Config, log *slog.Logger) 
 
 // RunRescuer runs the rescuer until ctx ends (for processes without a pool).
 func (d *Dispatcher) RunRescuer(ctx context.Context) { runRescuer(ctx, d.store, d.cfg, d.log) }
+
+// claimDelay is how long a worker running running of its capacity slots
+// waits before it claims: in proportion to its load, none when idle.
+func claimDelay(running, capacity int, stagger time.Duration) time.Duration {
+	if running <= 0 || capacity <= 0 {
+		return 0
+	}
+	return stagger * time.Duration(min(running, capacity)) / time.Duration(capacity)
+}
 
 // jitter returns d ± 50%.
 func jitter(d time.Duration) time.Duration {
