@@ -249,8 +249,8 @@ func runRescuer(ctx context.Context, store Store, cfg Config, log *slog.Logger) 
 // RunRescuer runs the rescuer until ctx ends (for processes without a pool).
 func (d *Dispatcher) RunRescuer(ctx context.Context) { runRescuer(ctx, d.store, d.cfg, d.log) }
 
-// claimDelay is how long a worker running running of its capacity slots
-// waits before it claims: in proportion to its load, none when idle.
+// claimDelay is how long a worker with running of its capacity slots
+// busy waits before it claims: in proportion to its load, none when idle.
 func claimDelay(running, capacity int, stagger time.Duration) time.Duration {
 	if running <= 0 || capacity <= 0 {
 		return 0
