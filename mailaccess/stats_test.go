@@ -54,10 +54,7 @@ func TestFlagChangesStayInTheirPage(t *testing.T) {
 	s := openTestStore(t, Postgres)
 	acc := mustAccount(t, s, "alice")
 	mb := mustMailbox(t, s, acc.ID, "INBOX")
-	all := benchMessages(1000)
-	if err := s.StoreMessages(ctx, acc.ID, mb.ID, all, 1000); err != nil {
-		t.Fatal(err)
-	}
+	mustStore(t, s, acc.ID, mb.ID, benchMessages(1000))
 	type where struct {
 		UID   UID    `db:"uid"`
 		Block string `db:"block"`

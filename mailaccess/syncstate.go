@@ -46,34 +46,20 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 			return fmt.Errorf("prepare delete of messages: %w", err)
 		}
 		defer stmt.Close()
-		// Single UIDs (the usual gap) go by lists: on PostgreSQL one
-		// indexed statement for up to rowsPerInsert of them, on SQLite
-		// one look-up (see deleteSinglesSQLite).
+		// Single UIDs (the usual gap) go by lists (deleteSinglesByList), on
+		// SQLite one row per statement (deleteSinglesSQLite).
 		var singles []UID
 		for _, r := range ranges {
 			if r.First == r.Last {
 				singles = append(singles, r.First)
 			}
 		}
+		deleteSingles := deleteSinglesByList
 		if s.dialect == SQLite {
-			if err := deleteSinglesSQLite(ctx, tx, accountID, mailboxID, singles, count); err != nil {
-				return err
-			}
-		} else {
-			for start := 0; start < len(singles); start += rowsPerInsert {
-				chunk := singles[start:min(start+rowsPerInsert, len(singles))]
-				q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
-				if err != nil {
-					return err
-				}
-				rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
-				if err == nil {
-					err = count(rows)
-				}
-				if err != nil {
-					return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
-				}
-			}
+			deleteSingles = deleteSinglesSQLite
+		}
+		if err := deleteSingles(ctx, tx, accountID, mailboxID, singles, count); err != nil {
+			return err
 		}
 		for _, r := range ranges {
 			if r.First == r.Last {
@@ -100,6 +86,26 @@ func (s *Store) DeleteMessageRanges(ctx context.Context, accountID, mailboxID in
 		return nil
 	})
 	return total, err
+}
+
+// deleteSinglesByList deletes the cached messages of uids with one indexed
+// statement for up to rowsPerInsert of them.
+func deleteSinglesByList(ctx context.Context, tx *sqlx.Tx, accountID, mailboxID int64, uids []UID, count func(*sql.Rows) error) error {
+	for start := 0; start < len(uids); start += rowsPerInsert {
+		chunk := uids[start:min(start+rowsPerInsert, len(uids))]
+		q, args, err := sqlx.In(`DELETE FROM messages WHERE account_id = ? AND mailbox_id = ? AND uid IN (?) RETURNING seen`, accountID, mailboxID, chunk)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
+		if err == nil {
+			err = count(rows)
+		}
+		if err != nil {
+			return fmt.Errorf("delete %d messages of mailbox %d: %w", len(chunk), mailboxID, err)
+		}
+	}
+	return nil
 }
 
 // deleteSinglesSQLite deletes the cached messages of uids, one row per
