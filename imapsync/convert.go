@@ -18,9 +18,11 @@ import (
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
 
-// referencesSection fetches the threading header the envelope lacks.
-var referencesSection = &imap.FetchItemBodySection{
-	Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"References"}, Peek: true,
+// summarySection fetches the header fields a message's summary is made of
+// (see summaryFields).
+var summarySection = &imap.FetchItemBodySection{
+	Specifier: imap.PartSpecifierHeader, HeaderFields: summaryFields[:], Peek: true,
+	Partial: &imap.SectionPartial{Offset: 0, Size: summaryHeaderBytes},
 }
 
 const (
@@ -47,21 +49,13 @@ func convert(buf *imapclient.FetchMessageBuffer) mailaccess.Message {
 		Size:         buf.RFC822Size,
 	}
 	m.SetFlags(flagStrings(buf.Flags))
-	if env := buf.Envelope; env != nil {
-		m.Subject = sanitize(env.Subject)
-		if !env.Date.IsZero() && env.Date.Year() > 1900 && env.Date.Year() < 3000 {
-			m.SentDate = mailaccess.NewTime(env.Date)
-		}
-		if len(env.From) > 0 {
-			m.FromName = sanitize(env.From[0].Name)
-			m.FromAddr = sanitize(env.From[0].Addr())
-		}
-		m.To = addressList(env.To)
-		m.Cc = addressList(env.Cc)
-		m.ReplyTo = addressList(env.ReplyTo)
-		m.MessageID = sanitize(normalizeMsgID(env.MessageID))
-		if len(env.InReplyTo) > 0 {
-			m.InReplyTo = sanitize(normalizeMsgID(env.InReplyTo[0]))
+	var text []byte
+	for _, sec := range buf.BodySection {
+		switch sec.Section.Specifier {
+		case imap.PartSpecifierHeader:
+			fillHeaderFields(&m, sec.Bytes)
+		case imap.PartSpecifierText:
+			text = sec.Bytes
 		}
 	}
 	if m.InternalDate.IsZero() {
@@ -69,15 +63,6 @@ func convert(buf *imapclient.FetchMessageBuffer) mailaccess.Message {
 	}
 	if m.InternalDate.IsZero() { // the column is NOT NULL
 		m.InternalDate = mailaccess.NewTime(time.Unix(0, 0))
-	}
-	var text []byte
-	for _, sec := range buf.BodySection {
-		switch sec.Section.Specifier {
-		case imap.PartSpecifierHeader:
-			m.References = parseReferences(sec.Bytes)
-		case imap.PartSpecifierText:
-			text = sec.Bytes
-		}
 	}
 	if buf.BodyStructure != nil {
 		root := convertStructure(buf.BodyStructure, nil)
@@ -174,93 +159,8 @@ func indexDelimiter(data, delim []byte) int {
 	}
 }
 
-func addressList(list []imap.Address) string {
-	var parts []string
-	for _, a := range list {
-		if a.IsGroupStart() || a.IsGroupEnd() {
-			continue
-		}
-		addr := sanitize(a.Addr())
-		if name := sanitize(a.Name); name != "" {
-			parts = append(parts, name+" <"+addr+">")
-		} else if addr != "" {
-			parts = append(parts, addr)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func normalizeMsgID(id string) string {
-	id = strings.TrimSpace(id)
-	if id != "" && !strings.HasPrefix(id, "<") {
-		id = "<" + id + ">"
-	}
-	return id
-}
-
 // maxReferences bounds the ids kept of a References header.
 const maxReferences = 100
-
-// parseReferences extracts the message ids (<...> with no space or angle
-// bracket inside, at most maxReferences) of a fetched References header:
-// the first field of that name in raw, with its folded lines. It runs for
-// every new message, so it scans the bytes once instead of parsing a
-// header.
-func parseReferences(raw []byte) string {
-	v, ok := headerValue(raw, "references")
-	if !ok {
-		return ""
-	}
-	var b strings.Builder
-	n := 0
-	for n < maxReferences {
-		start := bytes.IndexByte(v, '<')
-		if start < 0 {
-			break
-		}
-		end := start + 1
-		for end < len(v) && v[end] != '>' && v[end] != '<' && !isSpace(v[end]) {
-			end++
-		}
-		if end < len(v) && v[end] == '>' && end > start+1 {
-			if n > 0 {
-				b.WriteByte(' ')
-			}
-			b.Write(v[start : end+1])
-			n++
-			end++
-		}
-		v = v[end:]
-	}
-	return sanitize(b.String())
-}
-
-// headerValue returns the value of the first field called name (lower
-// case) in a raw header, continuation lines included.
-func headerValue(raw []byte, name string) ([]byte, bool) {
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i+1], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon < 0 || isSpace(line[0]) || !strings.EqualFold(string(bytes.TrimRight(line[:colon], " \t")), name) {
-			continue
-		}
-		end := 0 // the value runs on over lines that start with white space
-		for end < len(raw) && (raw[end] == ' ' || raw[end] == '\t') {
-			if i := bytes.IndexByte(raw[end:], '\n'); i >= 0 {
-				end += i + 1
-			} else {
-				end = len(raw)
-			}
-		}
-		return append(line[colon+1:len(line):len(line)], raw[:end]...), true
-	}
-	return nil, false
-}
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' }
 

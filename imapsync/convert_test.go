@@ -1,15 +1,10 @@
 package imapsync
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-message/textproto"
 
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -78,41 +73,6 @@ func TestConvertStructure(t *testing.T) {
 	single := &imap.BodyStructureSinglePart{Type: "text", Subtype: "plain"}
 	if pp := findText(single); pp == nil || !slices.Equal(pp.path, []int{1}) {
 		t.Fatalf("single part text: %+v", pp)
-	}
-}
-
-// TestParseReferencesMatchesAHeaderParse checks the byte scanner against
-// what a header parser and the message-id pattern make of the same bytes.
-func TestParseReferencesMatchesAHeaderParse(t *testing.T) {
-	oracle := func(raw []byte) string {
-		h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(append(bytes.TrimRight(raw, "\r\n"), "\r\n\r\n"...))))
-		if err != nil {
-			return ""
-		}
-		return sanitize(strings.Join(msgIDPattern.FindAllString(h.Get("References"), maxReferences), " "))
-	}
-	var many strings.Builder
-	many.WriteString("References:")
-	for i := range 150 {
-		fmt.Fprintf(&many, " <id-%d@example.org>\r\n", i)
-	}
-	for _, raw := range []string{
-		"References: <a@x> <b@y>\r\n\r\n",
-		"References: <a@x>\r\n <b@y>\r\n\t<c@z>\r\n\r\n", // folded
-		"references:<a@x><b@y>\r\n\r\n",                  // no spaces, lower case
-		"REFERENCES : <a@x>\r\n",
-		"References: <a b@x> <@> <> <<c@z>> <d@w\r\n\r\n", // broken ids are skipped
-		"References: <caf\xe9@x> <nul\x00@y>\r\n\r\n",     // 8-bit and NUL bytes
-		"References: <a\fb@x> <c@y>\r\n\r\n",              // a form feed is white space
-		"References: <a@x>\r\nReferences: <b@y>\r\n\r\n",  // the first field only
-		"\r\n",
-		"",
-		"References:\r\n\r\n",
-		many.String() + "\r\n",
-	} {
-		if got, want := parseReferences([]byte(raw)), oracle([]byte(raw)); got != want {
-			t.Errorf("parseReferences(%q) = %q, want %q", raw, got, want)
-		}
 	}
 }
 

@@ -32,8 +32,10 @@
 //     cache (Store.KnownGaps). A final count check falls back to a
 //     UID-by-UID comparison if the cache still differs (and forgets the
 //     known gaps).
-//  5. New messages: one streamed UID FETCH (envelope, flags, dates, size,
-//     BODYSTRUCTURE, References; the first bytes of the body of the newest
+//  5. New messages: one streamed UID FETCH (flags, dates, size,
+//     BODYSTRUCTURE, the raw header fields of the summary, parsed here
+//     rather than taken from the server's ENVELOPE, see header.go; the
+//     first bytes of the body of the newest
 //     Config.PreviewRecent for previews; a UID set too long for one command
 //     line goes in several), stored by a writer goroutine in
 //     batches of Config.BatchSize, each batch with its checkpoint. Batches

@@ -277,13 +277,13 @@ func approxSize(m *mailaccess.Message) int {
 }
 
 // summaryOptions is what is fetched of a new message: one command gives the
-// envelope, flags, dates, size, structure, the References header and the
-// first bytes of the body for the preview.
+// flags, dates, size, structure, the header fields of its summary (see
+// summaryFields) and the first bytes of the body for the preview.
 func (ss *session) summaryOptions() *imap.FetchOptions {
 	opts := &imap.FetchOptions{
-		UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true,
+		UID: true, Flags: true, InternalDate: true, RFC822Size: true,
 		BodyStructure: &imap.FetchItemBodyStructure{Extended: true},
-		BodySection:   []*imap.FetchItemBodySection{referencesSection},
+		BodySection:   []*imap.FetchItemBodySection{summarySection},
 		ModSeq:        ss.condstore,
 	}
 	if n := ss.s.cfg.PreviewBytes; n > 0 && ss.withText {
@@ -312,11 +312,11 @@ func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit 
 			if buf.UID == 0 {
 				continue
 			}
-			if buf.BodyStructure == nil || buf.Envelope == nil {
+			if buf.BodyStructure == nil || !hasHeaderSection(buf) {
 				// The response lacks what go-imap could not parse (it skips
 				// a BODYSTRUCTURE it does not understand, e.g. message/global
-				// as Dovecot sends it): parse the message locally, once this
-				// command is over.
+				// as Dovecot sends it) or what the server did not send:
+				// parse the message locally, once this command is over.
 				got = append(got, mailaccess.UID(buf.UID))
 				ss.deferred = append(ss.deferred, mailaccess.UID(buf.UID))
 				continue
@@ -333,6 +333,17 @@ func (ss *session) streamFetch(ctx context.Context, uids []mailaccess.UID, emit 
 		}
 	}
 	return got, nil
+}
+
+// hasHeaderSection reports whether a summary response holds the header
+// fields it asked for.
+func hasHeaderSection(buf *imapclient.FetchMessageBuffer) bool {
+	for _, sec := range buf.BodySection {
+		if sec.Section.Specifier == imap.PartSpecifierHeader {
+			return true
+		}
+	}
+	return false
 }
 
 // maxSetBytes bounds the text of the UID set of one command. The new

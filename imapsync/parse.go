@@ -8,7 +8,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
@@ -41,7 +40,7 @@ func ParseMessage(raw []byte) mailaccess.Message {
 		m.Preview = previewOfText(raw, "", "", false)
 		return m
 	}
-	fillHeader(&m, h)
+	fillHeader(&m, h.Get)
 	body, _ := io.ReadAll(br)
 	var count int
 	root, text := parsePart(h, body, nil, 0, &count)
@@ -57,32 +56,27 @@ func ParseMessage(raw []byte) mailaccess.Message {
 	return m
 }
 
-// fillHeader copies the envelope and threading fields of a header.
-func fillHeader(m *mailaccess.Message, h textproto.Header) {
-	m.Subject = decodeWords(h.Get("Subject"))
-	if t, err := mail.ParseDate(h.Get("Date")); err == nil && t.Year() > 1900 && t.Year() < 3000 {
+// fillHeader copies the envelope and threading fields of a header (get
+// returns the value of a field by name).
+func fillHeader(m *mailaccess.Message, get func(string) string) {
+	m.Subject = decodeWords(get("Subject"))
+	if t, err := parseDate(get("Date")); err == nil && t.Year() > 1900 && t.Year() < 3000 {
 		m.SentDate = mailaccess.NewTime(t)
 	}
-	if from := parseAddresses(h.Get("From")); len(from) > 0 {
+	if from := parseAddresses(get("From")); len(from) > 0 {
 		m.FromName, m.FromAddr = sanitize(from[0].Name), sanitize(from[0].Address)
 	} else {
-		m.FromAddr = sanitize(strings.TrimSpace(h.Get("From")))
+		m.FromAddr = sanitize(strings.TrimSpace(get("From")))
 	}
-	m.To = formatAddresses(h.Get("To"))
-	m.Cc = formatAddresses(h.Get("Cc"))
-	m.ReplyTo = formatAddresses(h.Get("Reply-To"))
-	if ids := msgIDPattern.FindAllString(h.Get("Message-Id"), 1); len(ids) > 0 {
-		m.MessageID = sanitize(ids[0])
-	}
-	if ids := msgIDPattern.FindAllString(h.Get("In-Reply-To"), 1); len(ids) > 0 {
-		m.InReplyTo = sanitize(ids[0])
-	}
-	m.References = sanitize(strings.Join(msgIDPattern.FindAllString(h.Get("References"), 100), " "))
+	m.To = formatAddresses(get("To"))
+	m.Cc = formatAddresses(get("Cc"))
+	m.ReplyTo = formatAddresses(get("Reply-To"))
+	m.MessageID = sanitize(firstMsgID(get("Message-Id")))
+	m.InReplyTo = sanitize(firstMsgID(get("In-Reply-To")))
+	var refs strings.Builder
+	appendMsgIDs(&refs, get("References"), maxReferences)
+	m.References = sanitize(refs.String())
 }
-
-// msgIDPattern matches a message id: <...> with no space or angle bracket
-// inside (parseReferences scans for the same without a regexp).
-var msgIDPattern = regexp.MustCompile(`<[^<>\s]+>`)
 
 var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
@@ -101,6 +95,9 @@ func parseAddresses(s string) []*mail.Address {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
+	if list, ok := parseSimpleAddressList(s); ok {
+		return list
+	}
 	list, err := addressParser.ParseList(s)
 	if err != nil {
 		return nil
@@ -109,7 +106,12 @@ func parseAddresses(s string) []*mail.Address {
 }
 
 func formatAddresses(s string) string {
-	list := parseAddresses(s)
+	return formatAddressList(s, parseAddresses(s))
+}
+
+// formatAddressList writes the addresses parsed of the header value s as
+// "Name <address>, address", or s decoded when none could be parsed.
+func formatAddressList(s string, list []*mail.Address) string {
 	if list == nil {
 		return decodeWords(s)
 	}

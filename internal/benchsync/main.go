@@ -104,10 +104,11 @@ func run() error {
 		return rawFetch(o, "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[TEXT]<0.2048>)")
 	case "rawours":
 		// What our engine asks for in an initial sync, read by the
-		// minimal client: the References header of every message, and
-		// the first body bytes (previews) of the newest PreviewRecent
-		// only (the seeded UIDs are 1..n).
-		items := "UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (References)]"
+		// minimal client: the header fields of every message's summary
+		// (imapsync's summaryFields, in place of the ENVELOPE), and the
+		// first body bytes (previews) of the newest PreviewRecent only
+		// (the seeded UIDs are 1..n).
+		items := "UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (Date From To Cc Reply-To Subject Message-Id In-Reply-To References)]<0.65536>"
 		recent := fmt.Sprintf("(%s BODY.PEEK[TEXT]<0.2048>)", items)
 		split := o.n - imapsync.DefaultPreviewRecent
 		if split <= 0 {
