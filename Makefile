@@ -29,8 +29,9 @@ bench: ## Go benchmarks against the throwaway servers (not part of make test; MA
 N ?= 10000
 
 .PHONY: bench-sync
-bench-sync: ## sync engine vs raw FETCH and mbsync on a generated mailbox (N=10000; N=100000 for the full run)
+bench-sync: ## sync engine vs raw FETCH and mbsync on a generated mailbox, on SQLite, PostgreSQL and PostgreSQL through PgBouncer (N=10000; N=100000 for the full run)
 	@command -v mbsync >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q isync; } || { echo "install isync (mbsync) first: apt-get install isync"; exit 1; }
+	@test -x /usr/sbin/pgbouncer || command -v pgbouncer >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q pgbouncer && { service pgbouncer stop || true; }; } || { echo "install pgbouncer first: apt-get install pgbouncer"; exit 1; }
 	$(GO) run ./internal/benchsync -n $(N)
 
 LOADFLAGS ?=

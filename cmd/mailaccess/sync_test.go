@@ -157,3 +157,84 @@ func TestSyncAndCheckCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestSyncThroughATransactionPooler runs `mailaccess migrate`, `sync` and
+// `check` through PgBouncer in transaction pooling mode, the documented
+// way to run cron-driven syncs against PostgreSQL without a server
+// process per run: every command works there, with no drift, including
+// the COPY of a large first batch and the deletes and flag updates of a
+// resync.
+func TestSyncThroughATransactionPooler(t *testing.T) {
+	ctx := context.Background()
+	server := testenv.IMAP(t)
+	user := server.NewUser(t)
+	dir := t.TempDir()
+	env := map[string]string{
+		"MAILACCESS_DATABASE_URL":      testenv.PgBouncerFor(t, testenv.PostgresDB(t)),
+		"MAILACCESS_IMAP_ADDRESS":      server.Addr,
+		"MAILACCESS_IMAP_TLS":          "none",
+		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(dir, "secret.key"),
+		"MAILACCESS_LOG_LEVEL":         "warn",
+		"MAILACCESS_PASSWORD":          server.Password,
+	}
+	getenv := func(k string) string { return env[k] }
+	var out, errOut bytes.Buffer
+	if err := cmdMigrate(ctx, nil, &out, &errOut, getenv); err != nil {
+		t.Fatal(err)
+	}
+	const n = 300 // more than one COPY batch's minimum
+	seedReports(t, server, user, n)
+	inbox := func() (added, updated, vanished, messages int) {
+		t.Helper()
+		out.Reset()
+		if err := cmdSync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+			t.Fatalf("sync: %v: %s", err, errOut.String())
+		}
+		var sum struct {
+			Folders []struct {
+				Name                               string
+				Added, Updated, Vanished, Messages int
+			}
+		}
+		if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+			t.Fatalf("%v: %s", err, out.String())
+		}
+		for _, f := range sum.Folders {
+			if f.Name == "INBOX" {
+				return f.Added, f.Updated, f.Vanished, f.Messages
+			}
+		}
+		t.Fatalf("no INBOX in %s", out.String())
+		return
+	}
+	check := func() {
+		t.Helper()
+		out.Reset()
+		if err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
+			t.Fatalf("check: %v: %s", err, out.String())
+		}
+	}
+	if added, _, _, messages := inbox(); added != n || messages != n {
+		t.Fatalf("first sync: added %d, %d messages; want %d", added, messages, n)
+	}
+	check()
+
+	c := imapLogin(t, server, user)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	flag, gone := imap.UIDSetNum(3, 30, 300), imap.UIDSetNum(4, 40, 299)
+	if err := c.Store(flag, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagFlagged}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Store(gone, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UIDExpunge(gone).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, updated, vanished, messages := inbox(); updated != 3 || vanished != 3 || messages != n-3 {
+		t.Fatalf("resync: updated %d, vanished %d, %d messages; want 3, 3, %d", updated, vanished, messages, n-3)
+	}
+	check()
+}

@@ -468,20 +468,32 @@ SyncState *
 	}
 
 	// ours, on both databases
-	dbs := []struct{ name, url string }{
-		{"sqlite", "sqlite:" + filepath.Join(dir, "cache.db")},
-		{"postgres", ""},
+	// PostgreSQL twice: direct, and through PgBouncer in transaction
+	// pooling mode (README, deployment step 7), each in its own database.
+	dbs := []struct{ name, url, group string }{
+		{"sqlite", "sqlite:" + filepath.Join(dir, "cache.db"), "sqlite"},
+		{"postgres", strings.Replace(pg.URL, "/postgres?", "/bench?", 1), "postgres"},
+		{"postgres via PgBouncer", strings.Replace(pg.URL, "/postgres?", "/bench_pooled?", 1), "postgres"},
 	}
-	admin, err := sql.Open("postgres", pg.URL)
-	if err != nil {
-		return err
+	dbs = slices.DeleteFunc(dbs, func(db struct{ name, url, group string }) bool { return !want[db.group] })
+	if want["postgres"] {
+		admin, err := sql.Open("postgres", pg.URL)
+		if err != nil {
+			return err
+		}
+		for _, name := range []string{"bench", "bench_pooled"} {
+			if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+				return err
+			}
+		}
+		admin.Close()
+		bouncer, err := testenv.StartPgBouncer(ctx, filepath.Join(dir, "pgbouncer"), pg.URL)
+		if err != nil {
+			return err
+		}
+		defer bouncer.Stop()
+		dbs[len(dbs)-1].url = bouncer.URL(dbs[len(dbs)-1].url)
 	}
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE bench"); err != nil {
-		return err
-	}
-	admin.Close()
-	dbs[1].url = strings.Replace(pg.URL, "/postgres?", "/bench?", 1)
-	dbs = slices.DeleteFunc(dbs, func(db struct{ name, url string }) bool { return !want[db.name] })
 	// The real command, with its configuration in flags and the password
 	// in the environment, as a cron job would run it.
 	os.Setenv("MAILACCESS_PASSWORD", dc.Password)
@@ -641,7 +653,11 @@ SyncState *
 	for _, db := range dbs {
 		fmt.Printf("cache of INBOX vs server after the last resync (%s): %d differences\n", db.name, drift[db.name])
 	}
-	if drift["sqlite"]+drift["postgres"] > 0 {
+	total := 0
+	for _, d := range drift {
+		total += d
+	}
+	if total > 0 {
 		return errors.New("the cache drifted from the server")
 	}
 	return nil

@@ -12,7 +12,7 @@
 // worker processes of the end-to-end tests and pointed them at other
 // servers.
 //
-// Missing servers or Chromium are installed with apt-get when running as
+// Missing servers (PostgreSQL, Dovecot, PgBouncer) or Chromium are installed with apt-get when running as
 // root (unless -no-install); otherwise the harness names the packages to
 // install and fails.
 //
@@ -385,8 +385,9 @@ func ensurePrerequisites(install bool) error {
 		return err
 	}
 	// The packages start system-wide servers (dovecot on port 143, a
-	// PostgreSQL cluster on 5432); the tests do not use them.
-	for _, svc := range []string{"dovecot", "postgresql"} {
+	// PostgreSQL cluster on 5432, PgBouncer on 6432); the tests do not
+	// use them.
+	for _, svc := range []string{"dovecot", "postgresql", "pgbouncer"} {
 		_ = exec.Command("systemctl", "disable", "--now", svc).Run()
 		_ = exec.Command("service", svc, "stop").Run()
 	}
@@ -408,6 +409,7 @@ func missingPackages() ([]string, error) {
 		func() error { _, err := testenv.PostgresBinDir(); return err },
 		func() error { _, err := testenv.DovecotBinary(); return err },
 		func() error { _, err := testenv.ChromiumBinary(); return err },
+		func() error { _, err := testenv.PgBouncerBinary(); return err },
 	} {
 		var me *testenv.MissingError
 		switch err := check(); {

@@ -213,8 +213,12 @@ func startPostmaster(ctx context.Context, bin, dir string, runAs account) (*Post
 	return pg, nil
 }
 
-func (p *Postgres) ping(ctx context.Context) error {
-	db, err := sql.Open("postgres", p.URL+"&connect_timeout=2")
+func (p *Postgres) ping(ctx context.Context) error { return pingPostgres(ctx, p.URL) }
+
+// pingPostgres connects to the database of url (whose query has at least
+// one parameter) and pings it, for at most 2 s.
+func pingPostgres(ctx context.Context, url string) error {
+	db, err := sql.Open("postgres", url+"&connect_timeout=2")
 	if err != nil {
 		return err
 	}
