@@ -407,3 +407,18 @@ func firstMsgID(v string) string {
 	appendMsgIDs(&b, v, 1)
 	return b.String()
 }
+
+// messageID returns the message id a Message-ID or In-Reply-To field names:
+// its first <...>, or, from a sender that left out the angle brackets, the
+// whole value when it is one token with an @ ("id@host" -> "<id@host>"),
+// as the server's ENVELOPE read it.
+func messageID(v string) string {
+	if id := firstMsgID(v); id != "" {
+		return id
+	}
+	v = strings.TrimSpace(v)
+	if strings.Contains(v, "@") && !strings.ContainsAny(v, "<> \t\r\n\f") {
+		return "<" + v + ">"
+	}
+	return ""
+}

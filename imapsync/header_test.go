@@ -43,8 +43,17 @@ func headerOracle(raw []byte) mailaccess.Message {
 	}
 	m.To, m.Cc, m.ReplyTo = format(h.Get("To")), format(h.Get("Cc")), format(h.Get("Reply-To"))
 	ids := msgIDPattern
-	m.MessageID = sanitize(strings.Join(ids.FindAllString(h.Get("Message-Id"), 1), ""))
-	m.InReplyTo = sanitize(strings.Join(ids.FindAllString(h.Get("In-Reply-To"), 1), ""))
+	id := func(v string) string {
+		if found := ids.FindString(v); found != "" {
+			return found
+		}
+		if v = strings.TrimSpace(v); strings.Contains(v, "@") && !strings.ContainsAny(v, "<> \t\r\n\f") {
+			return "<" + v + ">"
+		}
+		return ""
+	}
+	m.MessageID = sanitize(id(h.Get("Message-Id")))
+	m.InReplyTo = sanitize(id(h.Get("In-Reply-To")))
 	m.References = sanitize(strings.Join(ids.FindAllString(h.Get("References"), maxReferences), " "))
 	return m
 }
@@ -81,6 +90,7 @@ func headerSeeds(t testing.TB) [][]byte {
 		[]byte("References: <caf\xe9@x> <nul\x00@y>\r\n\r\n"),     // 8-bit and NUL bytes
 		[]byte("References: <a\fb@x> <c@y>\r\n\r\n"),              // a form feed is white space
 		[]byte("Message-ID: <a@x>\r\nMessage-Id: <b@y>\r\n\r\n"),  // the first field only
+		[]byte("Message-ID: bare@example.org\r\nIn-Reply-To: not an id\r\n\r\n"),
 		[]byte("\r\n"),
 		[]byte(""),
 		[]byte("Subject: a\r\n  \r\n b\r\n\r\nSubject: after the header\r\n"),
@@ -140,6 +150,13 @@ func TestHeaderFieldsMatchAHeaderParse(t *testing.T) {
 	}
 	if !reflect.DeepEqual(m, want) {
 		t.Fatalf("got %+v\nwant %+v", m, want)
+	}
+	// An id without its angle brackets is kept, as the server's envelope
+	// kept it; text that is no id is not.
+	m = mailaccess.Message{}
+	fillHeaderFields(&m, []byte("Message-ID: bare@example.org\r\nIn-Reply-To: not an id\r\n\r\n"))
+	if m.MessageID != "<bare@example.org>" || m.InReplyTo != "" {
+		t.Fatalf("message id %q, in reply to %q", m.MessageID, m.InReplyTo)
 	}
 }
 

@@ -71,8 +71,8 @@ func fillHeader(m *mailaccess.Message, get func(string) string) {
 	m.To = formatAddresses(get("To"))
 	m.Cc = formatAddresses(get("Cc"))
 	m.ReplyTo = formatAddresses(get("Reply-To"))
-	m.MessageID = sanitize(firstMsgID(get("Message-Id")))
-	m.InReplyTo = sanitize(firstMsgID(get("In-Reply-To")))
+	m.MessageID = sanitize(messageID(get("Message-Id")))
+	m.InReplyTo = sanitize(messageID(get("In-Reply-To")))
 	var refs strings.Builder
 	appendMsgIDs(&refs, get("References"), maxReferences)
 	m.References = sanitize(refs.String())
