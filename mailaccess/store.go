@@ -245,12 +245,27 @@ func (s *Store) inTx(ctx context.Context, f func(tx *sqlx.Tx) error) (err error)
 		}
 	}()
 	if err = f(tx); err != nil {
-		return err
+		return withContextEnd(ctx, err)
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", withContextEnd(ctx, err))
 	}
 	return nil
+}
+
+// withContextEnd names the end of ctx in err when ctx has ended: database/sql
+// rolls a transaction back when its context ends, and the commit then says
+// only that the transaction is done, a statement cut short that its
+// connection is bad ("driver: bad connection"), which read in a log like
+// failures of the database rather than a pass stopped on purpose.
+func withContextEnd(ctx context.Context, err error) error {
+	if ctx.Err() == nil || errors.Is(err, ctx.Err()) {
+		return err
+	}
+	if errors.Is(err, sql.ErrTxDone) {
+		return ctx.Err()
+	}
+	return fmt.Errorf("%w (%w)", err, ctx.Err())
 }
 
 func notFound(err error) error {

@@ -2,6 +2,7 @@ package mailaccess
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/mailaccess/mailaccess/internal/testenv"
 )
@@ -647,4 +650,29 @@ func TestParseURL(t *testing.T) {
 	if d, _, err := ParseURL("postgres://u:p@127.0.0.1:5432/db?sslmode=disable"); err != nil || d != Postgres {
 		t.Errorf("postgres url: %v %v", d, err)
 	}
+}
+
+// A write whose context ends before it commits is rolled back, and its
+// error says that the context ended (not "transaction has already been
+// committed or rolled back"): what a log reader needs to tell a pass
+// stopped at its time budget from a failing database.
+func TestAWriteCutShortByItsContextSaysSo(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		acc := mustAccount(t, s, "cut@example.org")
+		for range 20 { // the rollback races the commit: both orders
+			ctx, cancel := context.WithCancel(context.Background())
+			err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+				_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE accounts SET last_login_at = ? WHERE id = ?`), 1, acc.ID)
+				cancel()
+				return err
+			})
+			if !errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone) {
+				t.Fatalf("err = %v, want the context's end", err)
+			}
+		}
+		got, err := s.AccountByUsername(context.Background(), "cut@example.org")
+		if err != nil || !got.LastLoginAt.Equal(acc.LastLoginAt.Time) {
+			t.Fatalf("account after the cut writes: %+v, %v; want the login time of before, %v", got, err, acc.LastLoginAt)
+		}
+	})
 }
