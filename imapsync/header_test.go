@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
 
@@ -67,6 +68,11 @@ func checkHeaderFields(t *testing.T, raw []byte) {
 	fillHeaderFields(&got, raw)
 	if want := headerOracle(raw); !reflect.DeepEqual(got, want) {
 		t.Fatalf("header %q:\n got %+v\nwant %+v", raw, got, want)
+	}
+	for _, s := range []string{got.Subject, got.FromName, got.FromAddr, got.To, got.Cc, got.ReplyTo, got.MessageID, got.InReplyTo, got.References} {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+			t.Fatalf("header %q: unstorable string %q", raw, s)
+		}
 	}
 }
 
