@@ -19,10 +19,11 @@ import (
 )
 
 // summarySection fetches the header fields a message's summary is made of
-// (see summaryFields).
+// (see summaryFields), whole: the server sends them in the message's order,
+// so a cut would lose whatever follows a long field (a To of thousands of
+// recipients before the Subject), as the ENVELOPE never did.
 var summarySection = &imap.FetchItemBodySection{
 	Specifier: imap.PartSpecifierHeader, HeaderFields: summaryFields[:], Peek: true,
-	Partial: &imap.SectionPartial{Offset: 0, Size: summaryHeaderBytes},
 }
 
 const (

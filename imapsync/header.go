@@ -23,10 +23,6 @@ import (
 // (see the Fuzz tests), and that parser for the rest.
 var summaryFields = [...]string{"Date", "From", "To", "Cc", "Reply-To", "Subject", "Message-Id", "In-Reply-To", "References"}
 
-// summaryHeaderBytes caps the header fields fetched of one message: a
-// hostile message's huge header is cut, not cached whole.
-const summaryHeaderBytes = 64 << 10
-
 // headerFields are the values of summaryFields in one raw header, as
 // go-message's textproto.Header.Get returns them: the first field of each
 // name, its lines unfolded.

@@ -312,3 +312,46 @@ func TestFetchBodyIsCached(t *testing.T) {
 		t.Fatalf("cached body differs: %v", err)
 	}
 }
+
+// A message whose To lists thousands of recipients before its Subject,
+// Date and Message-ID keeps all of them: the header fields are fetched
+// whole (a cut at 64 KiB once lost what came after the long field).
+func TestAHugeRecipientListKeepsTheSummary(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range []mailaccess.Dialect{mailaccess.SQLite, mailaccess.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fx := newFixture(t, testenv.IMAP(t), d)
+			var to strings.Builder
+			to.WriteString("To: ")
+			for i := range 2500 {
+				if i > 0 {
+					to.WriteString(",\n ")
+				}
+				fmt.Fprintf(&to, "Employee %d <employee%d@example.org>", i, i)
+			}
+			appendMessage(t, fx.client(), "INBOX", "From: Boss <boss@example.org>\n"+to.String()+
+				"\nSubject: All hands\nDate: Fri, 01 May 2026 10:00:00 +0200\nMessage-ID: <allhands@example.org>\n\nbody\n")
+			if _, err := fx.syncer.SyncFolders(ctx, fx.account.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil); err != nil {
+				t.Fatal(err)
+			}
+			mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, _, err := fx.store.ListMessages(ctx, fx.account.ID, mb.ID, nil, 10)
+			if err != nil || len(list) != 1 {
+				t.Fatalf("%d messages, %v", len(list), err)
+			}
+			m := list[0]
+			sent := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+			if m.Subject != "All hands" || m.MessageID != "<allhands@example.org>" || !m.SentDate.Equal(sent) ||
+				!strings.HasSuffix(m.To, "Employee 2499 <employee2499@example.org>") {
+				t.Fatalf("subject %q, message id %q, sent %v, to ends %q", m.Subject, m.MessageID, m.SentDate, m.To[max(0, len(m.To)-60):])
+			}
+		})
+	}
+}

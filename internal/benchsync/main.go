@@ -108,7 +108,7 @@ func run() error {
 		// (imapsync's summaryFields, in place of the ENVELOPE), and the
 		// first body bytes (previews) of the newest PreviewRecent only
 		// (the seeded UIDs are 1..n).
-		items := "UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (Date From To Cc Reply-To Subject Message-Id In-Reply-To References)]<0.65536>"
+		items := "UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (Date From To Cc Reply-To Subject Message-Id In-Reply-To References)]"
 		recent := fmt.Sprintf("(%s BODY.PEEK[TEXT]<0.2048>)", items)
 		split := o.n - imapsync.DefaultPreviewRecent
 		if split <= 0 {
