@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -647,8 +648,56 @@ func TestParseURL(t *testing.T) {
 	if d, _, err := ParseURL("sqlite:data/x.db"); err != nil || d != SQLite {
 		t.Errorf("sqlite url: %v %v", d, err)
 	}
-	if d, _, err := ParseURL("postgres://u:p@127.0.0.1:5432/db?sslmode=disable"); err != nil || d != Postgres {
-		t.Errorf("postgres url: %v %v", d, err)
+	if d, dsn, err := ParseURL("postgres://u:p@127.0.0.1:5432/db?sslmode=disable"); err != nil || d != Postgres ||
+		dsn != "postgres://u:p@127.0.0.1:5432/db?binary_parameters=yes&sslmode=disable" {
+		t.Errorf("postgres url: %v %q %v", d, dsn, err)
+	}
+	if _, dsn, _ := ParseURL("postgres://h/db?binary_parameters=no"); dsn != "postgres://h/db?binary_parameters=no" {
+		t.Errorf("an explicit binary_parameters was overridden: %q", dsn)
+	}
+}
+
+// Two processes' pools work through PgBouncer in transaction pooling
+// mode, as two cron syncs do (README, deployment step 7): each statement
+// with arguments goes in one round trip, so no statement is looked for on
+// another server connection than the one it was parsed on. Before, about
+// 1 in 400 of these failed with "unnamed prepared statement does not
+// exist".
+func TestStoresThroughATransactionPooler(t *testing.T) {
+	url := testenv.PgBouncerFor(t, testenv.PostgresDB(t))
+	ctx := context.Background()
+	var stores []*Store
+	for i := range 2 {
+		s, err := Open(ctx, url, Options{Migrate: i == 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores = append(stores, s)
+	}
+	acc := mustAccount(t, stores[0], "pooled@example.org")
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for _, s := range stores {
+		for range 8 {
+			wg.Go(func() {
+				for range 400 {
+					got, err := s.AccountByUsername(ctx, "pooled@example.org")
+					if err == nil && got.ID != acc.ID {
+						err = fmt.Errorf("account %d, want %d", got.ID, acc.ID)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
