@@ -159,23 +159,29 @@ func (p *Pool) claim(ctx, workCtx context.Context, jobs *sync.WaitGroup) {
 		p.mu.Lock()
 		p.running++
 		p.mu.Unlock()
-		jobs.Go(func() {
-			defer func() {
-				p.mu.Lock()
-				p.running--
-				p.mu.Unlock()
-				select {
-				case p.freed <- struct{}{}:
-				default:
-				}
-			}()
-			p.work(workCtx, job)
-		})
+		jobs.Go(func() { p.work(workCtx, job) })
+	}
+}
+
+// freeSlot counts a job's slot free again and wakes the claim loop.
+func (p *Pool) freeSlot() {
+	p.mu.Lock()
+	p.running--
+	p.mu.Unlock()
+	select {
+	case p.freed <- struct{}{}:
+	default:
 	}
 }
 
 // work runs one claimed job and records its outcome, fenced by the lease.
+// Its slot is free as soon as the handler returns, before the outcome is
+// written: a job enqueued once this one shows as done must not find the
+// worker still counting it (it would wait its claim delay, see claimDelay,
+// as if it were busy).
 func (p *Pool) work(workCtx context.Context, job mailaccess.Job) {
+	slot := sync.OnceFunc(p.freeSlot)
+	defer slot()
 	log := p.log.With("job_id", job.ID, "account", job.AccountID, "mailbox", job.Mailbox)
 	h, ok := p.handlers[job.Kind]
 	if !ok {
@@ -189,6 +195,7 @@ func (p *Pool) work(workCtx context.Context, job mailaccess.Job) {
 	log.Debug("job started", "attempt", job.Attempts)
 	err := runHandler(ctx, h, job, k.progress)
 	k.stop()
+	slot()
 	p.metrics.finished(time.Since(start))
 	fin := context.WithoutCancel(workCtx)
 	cause := context.Cause(ctx)
