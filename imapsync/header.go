@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ func (f *headerFields) Get(name string) string {
 
 func summaryField(name string) int {
 	for i, n := range summaryFields {
-		if strings.EqualFold(n, name) {
+		if len(n) == len(name) && strings.EqualFold(n, name) {
 			return i
 		}
 	}
@@ -96,13 +97,7 @@ func scanHeaderFields(raw []byte, out *headerFields) bool {
 				return false
 			}
 		}
-		i := -1
-		for j, n := range summaryFields {
-			if len(n) == len(name) && strings.EqualFold(n, string(name)) {
-				i = j
-				break
-			}
-		}
+		i := summaryField(string(name))
 		value := field[colon+1:]
 		if bytes.IndexByte(value, '\r') >= 0 && !crOnlyBeforeLF(value) {
 			return false
@@ -180,12 +175,7 @@ func parseCommonDate(s string) (t time.Time, ok bool) {
 	s = strings.TrimRight(s, " ")
 	p := dateScanner{s: s}
 	if len(p.s) >= 4 && p.s[3] == ',' {
-		dow := p.s[:3]
-		found := false
-		for _, d := range shortDays {
-			found = found || d == dow
-		}
-		if !found {
+		if !slices.Contains(shortDays[:], p.s[:3]) {
 			return t, false
 		}
 		p.s = p.s[4:]
@@ -195,13 +185,9 @@ func parseCommonDate(s string) (t time.Time, ok bool) {
 	}
 	day, ok1 := p.digits(1, 2)
 	ok2 := p.spaces()
-	mon := -1
+	mon := 0 // none
 	if len(p.s) >= 3 {
-		for i, m := range shortMonths {
-			if p.s[:3] == m {
-				mon = i + 1
-			}
-		}
+		mon = slices.Index(shortMonths[:], p.s[:3]) + 1
 		p.s = p.s[3:]
 	}
 	ok3 := p.spaces()
@@ -223,9 +209,9 @@ func parseCommonDate(s string) (t time.Time, ok bool) {
 		sign = -1
 	}
 	zone, ok11 := p.digits(4, 4)
-	zh, zm, ok12 := zone/100, zone%100, true
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10 && ok11 && ok12) ||
-		mon < 0 || sign == 0 || p.s != "" ||
+	zh, zm := zone/100, zone%100
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10 && ok11) ||
+		mon == 0 || sign == 0 || p.s != "" ||
 		day < 1 || hour > 23 || minute > 59 || sec > 59 || zh > 23 || zm > 59 {
 		return t, false
 	}
@@ -372,8 +358,8 @@ func isAtextASCII(c byte) bool {
 }
 
 // appendMsgIDs appends to b, space-separated, up to max message ids of v
-// (<...> with no space or angle bracket inside), and returns how many.
-func appendMsgIDs(b *strings.Builder, v string, max int) int {
+// (<...> with no space or angle bracket inside).
+func appendMsgIDs(b *strings.Builder, v string, max int) {
 	n := 0
 	for n < max {
 		start := strings.IndexByte(v, '<')
@@ -394,7 +380,6 @@ func appendMsgIDs(b *strings.Builder, v string, max int) int {
 		}
 		v = v[end:]
 	}
-	return n
 }
 
 // firstMsgID returns the first message id of v, or "".
@@ -412,6 +397,12 @@ func messageID(v string) string {
 	if id := firstMsgID(v); id != "" {
 		return id
 	}
+	return bareMessageID(v)
+}
+
+// bareMessageID returns v in angle brackets when it is one token with an
+// @, a message id whose sender left the brackets out; else "".
+func bareMessageID(v string) string {
 	v = strings.TrimSpace(v)
 	if strings.Contains(v, "@") && !strings.ContainsAny(v, "<> \t\r\n\f") {
 		return "<" + v + ">"

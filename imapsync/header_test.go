@@ -43,19 +43,15 @@ func headerOracle(raw []byte) mailaccess.Message {
 		m.FromAddr = sanitize(strings.TrimSpace(h.Get("From")))
 	}
 	m.To, m.Cc, m.ReplyTo = format(h.Get("To")), format(h.Get("Cc")), format(h.Get("Reply-To"))
-	ids := msgIDPattern
 	id := func(v string) string {
-		if found := ids.FindString(v); found != "" {
+		if found := msgIDPattern.FindString(v); found != "" {
 			return found
 		}
-		if v = strings.TrimSpace(v); strings.Contains(v, "@") && !strings.ContainsAny(v, "<> \t\r\n\f") {
-			return "<" + v + ">"
-		}
-		return ""
+		return bareMessageID(v)
 	}
 	m.MessageID = sanitize(id(h.Get("Message-Id")))
 	m.InReplyTo = sanitize(id(h.Get("In-Reply-To")))
-	m.References = sanitize(strings.Join(ids.FindAllString(h.Get("References"), maxReferences), " "))
+	m.References = sanitize(strings.Join(msgIDPattern.FindAllString(h.Get("References"), maxReferences), " "))
 	return m
 }
 
@@ -218,6 +214,25 @@ func FuzzSimpleAddressList(f *testing.F) {
 			t.Fatalf("parseSimpleAddressList(%q) = %v; net/mail: %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// TestParseSimpleAddressList covers what the fast path must accept (the
+// fuzz target only checks what it accepts) and what it leaves to net/mail.
+func TestParseSimpleAddressList(t *testing.T) {
+	for s, want := range map[string][]*mail.Address{
+		"a@b.c":                        {{Address: "a@b.c"}},
+		"Sender 12 <sender12@ex.org>":  {{Name: "Sender 12", Address: "sender12@ex.org"}},
+		`"Doe, John" <j@x.y>, <b@c.d>`: {{Name: "Doe, John", Address: "j@x.y"}, {Address: "b@c.d"}},
+	} {
+		if got, ok := parseSimpleAddressList(s); !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("parseSimpleAddressList(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"=?utf-8?q?Ren=C3=A9e?= <r@x.fr>", "a@b (c)", "Ünï <u@x.org>", "team: a@b;", ""} {
+		if got, ok := parseSimpleAddressList(s); ok {
+			t.Errorf("parseSimpleAddressList(%q) = %v, want it left to net/mail", s, got)
+		}
+	}
 }
 
 // BenchmarkHeaderFields measures the summary's header parse of a usual

@@ -332,12 +332,7 @@ func TestAHugeRecipientListKeepsTheSummary(t *testing.T) {
 			}
 			appendMessage(t, fx.client(), "INBOX", "From: Boss <boss@example.org>\n"+to.String()+
 				"\nSubject: All hands\nDate: Fri, 01 May 2026 10:00:00 +0200\nMessage-ID: <allhands@example.org>\n\nbody\n")
-			if _, err := fx.syncer.SyncFolders(ctx, fx.account.ID); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := fx.syncer.SyncMailbox(ctx, fx.account.ID, "INBOX", nil); err != nil {
-				t.Fatal(err)
-			}
+			fx.syncAll()
 			mb, err := fx.store.MailboxByName(ctx, fx.account.ID, "INBOX")
 			if err != nil {
 				t.Fatal(err)

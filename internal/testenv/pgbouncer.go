@@ -49,14 +49,9 @@ func StartPgBouncer(ctx context.Context, dir, postgresURL string) (*PgBouncer, e
 	if err != nil {
 		return nil, fmt.Errorf("pgbouncer: %w", err)
 	}
-	runAs, err := currentAccount()
+	runAs, err := serverAccount("pgbouncer")
 	if err != nil {
 		return nil, err
-	}
-	if runAs.uid == 0 {
-		if runAs, err = lookupAccount("postgres", "nobody"); err != nil {
-			return nil, fmt.Errorf("pgbouncer cannot run as root: %w", err)
-		}
 	}
 	if dir, err = prepareDir(dir, runAs, true); err != nil {
 		return nil, fmt.Errorf("pgbouncer: %w", err)

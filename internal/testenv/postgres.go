@@ -72,14 +72,9 @@ func StartPostgres(ctx context.Context, dir string) (*Postgres, error) {
 	if err != nil {
 		return nil, err
 	}
-	runAs, err := currentAccount()
+	runAs, err := serverAccount("postgres")
 	if err != nil {
 		return nil, err
-	}
-	if runAs.uid == 0 {
-		if runAs, err = lookupAccount("postgres", "nobody"); err != nil {
-			return nil, fmt.Errorf("postgres cannot run as root: %w", err)
-		}
 	}
 	if dir, err = prepareDir(dir, runAs, true); err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -211,6 +206,20 @@ func startPostmaster(ctx context.Context, bin, dir string, runAs account) (*Post
 		return pg, err
 	}
 	return pg, nil
+}
+
+// serverAccount is the account a server that refuses root runs as: the
+// current one, or as root the "postgres" user (or "nobody").
+func serverAccount(server string) (account, error) {
+	runAs, err := currentAccount()
+	if err != nil || runAs.uid != 0 {
+		return runAs, err
+	}
+	runAs, err = lookupAccount("postgres", "nobody")
+	if err != nil {
+		return runAs, fmt.Errorf("%s cannot run as root: %w", server, err)
+	}
+	return runAs, nil
 }
 
 func (p *Postgres) ping(ctx context.Context) error { return pingPostgres(ctx, p.URL) }
