@@ -134,11 +134,20 @@ func (s *Store) insertMessagesSQLite(ctx context.Context, tx *sqlx.Tx, accountID
 		return fmt.Errorf("prepare message insert: %w", err)
 	}
 	defer stmt.Close()
+	// Each row is a statement of microseconds, run without ctx's
+	// cancellation: the driver watches a cancellable context with a
+	// goroutine per statement, which cost about 5 µs of CPU per row. ctx is
+	// checked before each row instead, and the transaction, which watches
+	// it too, is rolled back when it ends.
+	rowCtx := context.WithoutCancel(ctx)
 	var cached []Message
 	for i := range msgs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		m := &msgs[i]
 		m.AccountID, m.MailboxID = accountID, mailboxID
-		res, err := stmt.ExecContext(ctx, messageArgs(m)...)
+		res, err := stmt.ExecContext(rowCtx, messageArgs(m)...)
 		if err != nil {
 			return fmt.Errorf("insert message uid %d: %w", m.UID, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -722,6 +723,78 @@ func TestAWriteCutShortByItsContextSaysSo(t *testing.T) {
 		got, err := s.AccountByUsername(context.Background(), "cut@example.org")
 		if err != nil || !got.LastLoginAt.Equal(acc.LastLoginAt.Time) {
 			t.Fatalf("account after the cut writes: %+v, %v; want the login time of before, %v", got, err, acc.LastLoginAt)
+		}
+	})
+}
+
+// endsAfter is a context that ends at its n-th call of Done or Err, as if
+// it were cancelled in the middle of whatever watches it.
+type endsAfter struct {
+	context.Context
+	n    atomic.Int64
+	done chan struct{}
+	once sync.Once
+}
+
+func newEndsAfter(n int64) *endsAfter {
+	c := &endsAfter{Context: context.Background(), done: make(chan struct{})}
+	c.n.Store(n)
+	return c
+}
+
+func (c *endsAfter) tick() {
+	if c.n.Add(-1) <= 0 {
+		c.once.Do(func() { close(c.done) })
+	}
+}
+
+func (c *endsAfter) Done() <-chan struct{} {
+	c.tick()
+	return c.done
+}
+
+func (c *endsAfter) Err() error {
+	c.tick()
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+func TestABatchCutShortStoresNothing(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, s *Store) {
+		acc := mustAccount(t, s, "batchcut@example.org")
+		mb := mustMailbox(t, s, acc.ID, "INBOX")
+		mustStore(t, s, acc.ID, mb.ID, makeMessages(1, 10))
+		// The batch (300 messages: SQLite's row inserts, PostgreSQL's COPY)
+		// is cut at ever later points of its writing until it is stored
+		// whole. Each cut stores neither a message of it nor its checkpoint.
+		cuts := 0
+		for n := int64(1); ; n += 1 + n/4 {
+			err := s.StoreMessages(newEndsAfter(n), acc.ID, mb.ID, makeMessages(11, 310), 310)
+			uids, uerr := s.MailboxUIDs(context.Background(), acc.ID, mb.ID)
+			got, merr := s.Mailbox(context.Background(), acc.ID, mb.ID)
+			if uerr != nil || merr != nil {
+				t.Fatal(uerr, merr)
+			}
+			if err == nil {
+				if len(uids) != 310 || got.LastUID != 310 {
+					t.Fatalf("stored at the %d-th check: %d cached uids, checkpoint %d; want 310 and 310", n, len(uids), got.LastUID)
+				}
+				break
+			}
+			cuts++
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cut at the %d-th check: err = %v, want the context's end", n, err)
+			}
+			if len(uids) != 10 || uids[9] != 10 || got.LastUID != 10 {
+				t.Fatalf("cut at the %d-th check: %d cached uids (last %v), checkpoint %d; want 1-10 and 10", n, len(uids), uids[len(uids)-1], got.LastUID)
+			}
+		}
+		if cuts < 10 {
+			t.Fatalf("only %d cuts before the batch was stored: the write does not watch its context", cuts)
 		}
 	})
 }
