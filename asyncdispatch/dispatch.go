@@ -129,7 +129,7 @@ type Dispatcher struct {
 	handlers map[string]Handler
 	log      *slog.Logger
 	owner    string // lease owner of inline runs
-	metrics  *Metrics
+	metrics  Metrics
 
 	mu        sync.Mutex
 	local     []*Pool // in-process workers, woken directly on enqueue
@@ -139,10 +139,10 @@ type Dispatcher struct {
 }
 
 // New returns a Dispatcher for the handlers by job kind.
-func New(cfg Config, store Store, handlers map[string]Handler, metrics *Metrics, logger *slog.Logger) *Dispatcher {
+func New(cfg Config, store Store, handlers map[string]Handler, metrics Metrics, logger *slog.Logger) *Dispatcher {
 	host, _ := os.Hostname()
 	return &Dispatcher{
-		cfg: cfg.withDefaults(), store: store, handlers: handlers, metrics: metrics,
+		cfg: cfg.withDefaults(), store: store, handlers: handlers, metrics: orNoMetrics(metrics),
 		log:   cmp.Or(logger, slog.Default()),
 		owner: fmt.Sprintf("inline:%s:%d:%08x", host, os.Getpid(), rand.Uint32()),
 	}
@@ -182,7 +182,7 @@ func (d *Dispatcher) LiveWorkers(ctx context.Context) (count, capacity int, err 
 		return 0, 0, err
 	}
 	d.liveAt, d.liveCount, d.liveCap = time.Now(), count, capacity
-	d.metrics.liveWorkers(count)
+	d.metrics.LiveWorkers(count)
 	return count, capacity, nil
 }
 
@@ -203,24 +203,24 @@ func (d *Dispatcher) Dispatch(ctx context.Context, req Request) (Ticket, error) 
 		}
 		// The queue is unreachable: the work still gets done, here.
 		d.log.Warn("job queue unreachable; running inline", "account", req.AccountID, "mailbox", req.Mailbox, "error", err)
-		d.metrics.dispatched(Inline)
+		d.metrics.Dispatched(Inline)
 		return Ticket{Outcome: Inline}, d.runBudgeted(ctx, h, mailaccess.Job{Kind: req.Kind, AccountID: req.AccountID, Mailbox: req.Mailbox}, nil)
 	}
 	if created {
 		d.wakeLocal()
 	}
 	if job.State == mailaccess.JobRunning {
-		d.metrics.dispatched(Running)
+		d.metrics.Dispatched(Running)
 		return Ticket{Outcome: Running, Job: job}, nil
 	}
 	if d.cfg.Mode == "always" {
-		d.metrics.dispatched(Queued)
+		d.metrics.Dispatched(Queued)
 		return Ticket{Outcome: Queued, Job: job}, nil
 	}
 	if d.cfg.Mode == "auto" {
 		n, _, err := d.LiveWorkers(ctx)
 		if err == nil && n > 0 {
-			d.metrics.dispatched(Queued)
+			d.metrics.Dispatched(Queued)
 			return Ticket{Outcome: Queued, Job: job}, nil
 		}
 		if err != nil {
@@ -235,18 +235,18 @@ func (d *Dispatcher) Dispatch(ctx context.Context, req Request) (Ticket, error) 
 func (d *Dispatcher) runInline(ctx context.Context, h Handler, job mailaccess.Job) (Ticket, error) {
 	claimed, err := d.store.ClaimJob(ctx, job.ID, d.owner, d.cfg.Lease)
 	if errors.Is(err, mailaccess.ErrLeaseLost) {
-		d.metrics.dispatched(Running)
+		d.metrics.Dispatched(Running)
 		return Ticket{Outcome: Running, Job: job}, nil
 	}
 	if err != nil {
 		return Ticket{Job: job}, err
 	}
-	d.metrics.dispatched(Inline)
+	d.metrics.Dispatched(Inline)
 	start := time.Now()
 	err = d.runBudgeted(ctx, h, claimed, func(runCtx context.Context, cancel context.CancelCauseFunc) *leaseKeeper {
 		return keepLease(runCtx, d.store, claimed.ID, d.owner, d.cfg, cancel, d.log)
 	})
-	d.metrics.finished(time.Since(start))
+	d.metrics.Finished(time.Since(start))
 	fin := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:

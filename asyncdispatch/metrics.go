@@ -1,68 +1,34 @@
 package asyncdispatch
 
-import (
-	"time"
+import "time"
 
-	"github.com/prometheus/client_golang/prometheus"
-)
-
-// Metrics of the dispatcher and the pool, for Prometheus. A nil *Metrics
-// records nothing.
-type Metrics struct {
-	dispatch     *prometheus.CounterVec
-	claimLatency prometheus.Histogram
-	claimQuery   prometheus.Histogram
-	duration     prometheus.Histogram
-	live         prometheus.Gauge
+// Metrics receives the measurements of the dispatcher and the pool. The
+// serving command exports them to Prometheus; the package itself depends on
+// no metrics library, so that a one-shot command linking it starts without
+// one. A nil Metrics given to New or NewPool records nothing.
+type Metrics interface {
+	// Dispatched counts a dispatch by its outcome.
+	Dispatched(Outcome)
+	// Claimed records a claim: the time from the job's creation to its
+	// claim, and the claim query's duration.
+	Claimed(latency, query time.Duration)
+	// Finished records the duration of a job's run, on a worker or inline.
+	Finished(time.Duration)
+	// LiveWorkers records how many workers have a fresh heartbeat, as the
+	// dispatcher last saw them.
+	LiveWorkers(n int)
 }
 
-// NewMetrics registers the metrics with reg.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		dispatch: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "mailaccess_dispatch_total", Help: "Dispatched jobs by outcome (queued for workers, run inline, already running).",
-		}, []string{"outcome"}),
-		claimLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "mailaccess_job_claim_latency_seconds", Help: "Time from a job's creation to its claim by a worker.",
-			Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
-		}),
-		claimQuery: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "mailaccess_job_claim_query_seconds", Help: "Duration of the claim query.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12),
-		}),
-		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "mailaccess_job_duration_seconds", Help: "Duration of job runs (workers and inline).",
-			Buckets: prometheus.ExponentialBuckets(0.01, 2, 16),
-		}),
-		live: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "mailaccess_live_workers", Help: "Workers with a fresh heartbeat, as last seen by the dispatcher.",
-		}),
+type noMetrics struct{}
+
+func (noMetrics) Dispatched(Outcome)         {}
+func (noMetrics) Claimed(_, _ time.Duration) {}
+func (noMetrics) Finished(time.Duration)     {}
+func (noMetrics) LiveWorkers(int)            {}
+
+func orNoMetrics(m Metrics) Metrics {
+	if m == nil {
+		return noMetrics{}
 	}
-	reg.MustRegister(m.dispatch, m.claimLatency, m.claimQuery, m.duration, m.live)
 	return m
-}
-
-func (m *Metrics) dispatched(o Outcome) {
-	if m != nil {
-		m.dispatch.WithLabelValues(string(o)).Inc()
-	}
-}
-
-func (m *Metrics) claimed(latency, query time.Duration) {
-	if m != nil {
-		m.claimLatency.Observe(latency.Seconds())
-		m.claimQuery.Observe(query.Seconds())
-	}
-}
-
-func (m *Metrics) finished(d time.Duration) {
-	if m != nil {
-		m.duration.Observe(d.Seconds())
-	}
-}
-
-func (m *Metrics) liveWorkers(n int) {
-	if m != nil {
-		m.live.Set(float64(n))
-	}
 }

@@ -31,7 +31,7 @@ type Pool struct {
 	pc       PoolConfig
 	store    Store
 	handlers map[string]Handler
-	metrics  *Metrics
+	metrics  Metrics
 	log      *slog.Logger
 	id       string
 
@@ -50,12 +50,12 @@ func (p *Pool) Wake() {
 }
 
 // NewPool returns a worker pool for the handlers by job kind.
-func NewPool(cfg Config, pc PoolConfig, store Store, handlers map[string]Handler, metrics *Metrics, logger *slog.Logger) *Pool {
+func NewPool(cfg Config, pc PoolConfig, store Store, handlers map[string]Handler, metrics Metrics, logger *slog.Logger) *Pool {
 	host, _ := os.Hostname()
 	pc.Name = cmp.Or(pc.Name, fmt.Sprintf("%s:%d", host, os.Getpid()))
 	pc.Capacity = cmp.Or(pc.Capacity, 2)
 	return &Pool{
-		cfg: cfg.withDefaults(), pc: pc, store: store, handlers: handlers, metrics: metrics,
+		cfg: cfg.withDefaults(), pc: pc, store: store, handlers: handlers, metrics: orNoMetrics(metrics),
 		log:   cmp.Or(logger, slog.Default()).With("worker", pc.Name),
 		id:    fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32()),
 		freed: make(chan struct{}, 1),
@@ -155,7 +155,7 @@ func (p *Pool) claim(ctx, workCtx context.Context, jobs *sync.WaitGroup) {
 		return
 	}
 	for _, job := range claimed {
-		p.metrics.claimed(time.Since(job.CreatedAt.Time), time.Since(start))
+		p.metrics.Claimed(time.Since(job.CreatedAt.Time), time.Since(start))
 		p.mu.Lock()
 		p.running++
 		p.mu.Unlock()
@@ -196,7 +196,7 @@ func (p *Pool) work(workCtx context.Context, job mailaccess.Job) {
 	err := runHandler(ctx, h, job, k.progress)
 	k.stop()
 	slot()
-	p.metrics.finished(time.Since(start))
+	p.metrics.Finished(time.Since(start))
 	fin := context.WithoutCancel(workCtx)
 	cause := context.Cause(ctx)
 	switch {

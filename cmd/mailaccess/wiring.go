@@ -44,7 +44,7 @@ type app struct {
 	dispatchCfg asyncdispatch.Config
 	handlers    map[string]asyncdispatch.Handler
 	registry    *prometheus.Registry
-	metrics     *asyncdispatch.Metrics
+	metrics     *promMetrics
 	analyzer    *analyzer
 	// stopAnalyzer ends the analyzer's loop (Close).
 	stopAnalyzer context.CancelFunc
@@ -71,7 +71,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 	a.syncer = imapsync.New(cfg.syncConfig(), store, a.credentials, logger)
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.metrics = asyncdispatch.NewMetrics(a.registry)
+	a.metrics = newPromMetrics(a.registry)
 	a.dispatchCfg = asyncdispatch.Config{
 		Mode:              cfg.Async.Mode,
 		InlineBudget:      cfg.Sync.InlineBudget,
