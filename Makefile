@@ -19,8 +19,9 @@ test: ## the whole suite with -race against a throwaway PostgreSQL, Dovecot and 
 	$(GO) run ./internal/harness -- $(GO) test -race -count=1 $(PKGS)
 
 .PHONY: build
-build: ## build bin/mailaccess, a static binary (no cgo: nothing to link at start, and it runs on any Linux of the same architecture)
+build: ## build bin/mailaccess and bin/mailaccess-sync (sync, check, migrate only: for cron), static binaries (no cgo: nothing to link at start, and they run on any Linux of the same architecture)
 	CGO_ENABLED=0 $(GO) build -o bin/mailaccess ./cmd/mailaccess
+	CGO_ENABLED=0 $(GO) build -o bin/mailaccess-sync ./cmd/mailaccess-sync
 
 .PHONY: bench
 bench: ## Go benchmarks against the throwaway servers (not part of make test; MAILACCESS_BENCH_MESSAGES sizes the resync benchmark, default 100000)

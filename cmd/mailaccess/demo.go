@@ -8,6 +8,7 @@ import (
 	"net"
 	"path/filepath"
 
+	"github.com/mailaccess/mailaccess/internal/cli"
 	"github.com/mailaccess/mailaccess/internal/demo"
 )
 
@@ -21,7 +22,7 @@ const (
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var dataDir, seedDir *string
 	var workers *int
-	cfg, _, err := commandConfig("demo", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := cli.CommandConfig("demo", args, stderr, getenv, func(fs *flag.FlagSet) {
 		dataDir = fs.String("data", "data/demo", "directory of the demo's SQLite cache and key file")
 		seedDir = fs.String("seed", "testdata/demo", "corpus the demo IMAP server is seeded from")
 		workers = fs.Int("workers", 2, "in-process sync workers")
@@ -29,7 +30,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	logger := newLogger(cfg, stderr)
+	logger := cli.NewLogger(cfg, stderr)
 	imapSrv, err := demo.Start(ctx, *seedDir, "127.0.0.1:0", demoUser, demoPassword, logger)
 	if err != nil {
 		return fmt.Errorf("start demo IMAP server: %w", err)

@@ -28,6 +28,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
 
+	"github.com/mailaccess/mailaccess/internal/cli"
 	"github.com/mailaccess/mailaccess/internal/testenv"
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -46,7 +47,7 @@ type testApp struct {
 // startApp runs the web server against imapAddr with a cache on the dialect.
 func startApp(t *testing.T, imapAddr string, dialect mailaccess.Dialect) *testApp {
 	t.Helper()
-	cfg := defaultConfig()
+	cfg := cli.DefaultConfig()
 	dir := t.TempDir()
 	cfg.Database.URL = "sqlite:" + filepath.Join(dir, "cache.db")
 	if dialect == mailaccess.Postgres {
@@ -57,7 +58,7 @@ func startApp(t *testing.T, imapAddr string, dialect mailaccess.Dialect) *testAp
 	cfg.IMAP.TLS = "none"
 	cfg.IMAP.Timeout = 10 * time.Second
 	cfg.Security.Admins = cfgAdmins
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

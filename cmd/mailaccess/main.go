@@ -12,27 +12,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/mailaccess/mailaccess/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mailaccess:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("mailaccess", run) }
 
 const usage = `usage: mailaccess <command> [flags]
 
@@ -52,45 +37,13 @@ Every command takes -config FILE and one flag per configuration key
 // run is the whole program but for exiting; it returns when ctx ends or the
 // command is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return flag.ErrHelp
-	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, stderr, getenv)
-	case "worker":
-		return cmdWorker(ctx, rest, stderr, getenv)
-	case "status":
-		return cmdStatus(ctx, rest, stdout, stderr, getenv)
-	case "sync":
-		return cmdSync(ctx, rest, stdout, stderr, getenv)
-	case "check":
-		return cmdCheck(ctx, rest, stdout, stderr, getenv)
-	case "demo":
-		return cmdDemo(ctx, rest, stdout, stderr, getenv)
-	case "migrate":
-		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
-}
-
-// commandConfig parses the flags and configuration of a subcommand.
-func commandConfig(name string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*Config, *flag.FlagSet, error) {
-	fs := flag.NewFlagSet("mailaccess "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.String("config", "", "TOML configuration file (see mailaccess.example.toml)")
-	if extra != nil {
-		extra(fs)
-	}
-	cfg, err := loadConfig(fs, args, getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, fs, nil
+	return cli.Run(ctx, usage, map[string]cli.Command{
+		"serve":   cmdServe,
+		"worker":  cmdWorker,
+		"status":  cmdStatus,
+		"sync":    cli.Sync,
+		"check":   cli.Check,
+		"demo":    cmdDemo,
+		"migrate": cli.Migrate,
+	}, args, stdout, stderr, getenv)
 }

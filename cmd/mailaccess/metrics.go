@@ -3,8 +3,9 @@ package main
 import (
 	"time"
 
-	"github.com/mailaccess/mailaccess/asyncdispatch"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/mailaccess/mailaccess/asyncdispatch"
 )
 
 // promMetrics exports the dispatcher's and the pool's measurements

@@ -7,12 +7,12 @@ import (
 	"io"
 	"net"
 
-	"github.com/mailaccess/mailaccess/mailaccess"
+	"github.com/mailaccess/mailaccess/internal/cli"
 )
 
-func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+func cmdServe(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) error {
 	var workers *int
-	cfg, _, err := commandConfig("serve", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := cli.CommandConfig("serve", args, stderr, getenv, func(fs *flag.FlagSet) {
 		workers = fs.Int("workers", 0, "sync workers to run inside this process (0: rely on `mailaccess worker` processes, or inline)")
 	})
 	if err != nil {
@@ -21,8 +21,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	if *workers < 0 {
 		return fmt.Errorf("flag -workers = %d: must be 0 or more", *workers)
 	}
-	logger := newLogger(cfg, stderr)
-	logger.Info("configuration", cfg.redacted()...)
+	logger := cli.NewLogger(cfg, stderr)
+	logger.Info("configuration", cfg.Redacted()...)
 	a, err := newApp(ctx, cfg, logger, false)
 	if err != nil {
 		return err
@@ -44,23 +44,4 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, getenv func(
 	defer stopPools()
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "database", string(a.store.Dialect()))
 	return a.serveHTTP(ctx, ln)
-}
-
-func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	cfg, _, err := commandConfig("migrate", args, stderr, getenv, nil)
-	if err != nil {
-		return err
-	}
-	logger := newLogger(cfg, stderr)
-	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Migrate: true, Logger: logger})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	current, _, err := store.SchemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "database schema is at version %d\n", current)
-	return nil
 }

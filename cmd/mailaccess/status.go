@@ -8,17 +8,19 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"github.com/mailaccess/mailaccess/internal/cli"
 )
 
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var asJSON *bool
-	cfg, _, err := commandConfig("status", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := cli.CommandConfig("status", args, stderr, getenv, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print one JSON object")
 	})
 	if err != nil {
 		return err
 	}
-	a, err := newApp(ctx, cfg, newLogger(cfg, stderr), false)
+	a, err := newApp(ctx, cfg, cli.NewLogger(cfg, stderr), false)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/internal/cli"
 	"github.com/mailaccess/mailaccess/internal/testenv"
 )
 
@@ -32,7 +33,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	}
 	getenv := func(k string) string { return env[k] }
 	var out, errOut bytes.Buffer
-	if err := cmdMigrate(ctx, nil, &out, &errOut, getenv); err != nil {
+	if err := cli.Migrate(ctx, nil, &out, &errOut, getenv); err != nil {
 		t.Fatal(err)
 	}
 
@@ -48,7 +49,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	}
 
 	t.Run("sync_without_any_password_is_refused", func(t *testing.T) {
-		err := cmdSync(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		err := cli.Sync(ctx, []string{"-user", user}, &out, &errOut, getenv)
 		if err == nil || !strings.Contains(err.Error(), "MAILACCESS_PASSWORD") {
 			t.Fatalf("err = %v", err)
 		}
@@ -56,7 +57,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	t.Run("sync_prints_one_json_object_per_run_with_every_folder", func(t *testing.T) {
 		env["MAILACCESS_PASSWORD"] = server.Password
 		out.Reset()
-		if err := cmdSync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
 			t.Fatal(err)
 		}
 		var sum struct {
@@ -83,7 +84,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	})
 	t.Run("sync_writes_a_cpu_profile_when_asked", func(t *testing.T) {
 		path := filepath.Join(dir, "sync.pprof")
-		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX", "-cpuprofile", path}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-mailbox", "INBOX", "-cpuprofile", path}, &out, &errOut, getenv); err != nil {
 			t.Fatal(err)
 		}
 		raw, err := os.ReadFile(path)
@@ -94,7 +95,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	t.Run("sync_then_uses_the_stored_credentials", func(t *testing.T) {
 		delete(env, "MAILACCESS_PASSWORD")
 		out.Reset()
-		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "INBOX") {
@@ -103,18 +104,18 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	})
 	t.Run("a_wrong_password_is_refused_and_the_stored_one_kept", func(t *testing.T) {
 		env["MAILACCESS_PASSWORD"] = "wrong"
-		err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv)
+		err := cli.Sync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv)
 		if !errors.Is(err, imapsync.ErrAuth) {
 			t.Fatalf("sync with a wrong password: %v, want ErrAuth", err)
 		}
 		delete(env, "MAILACCESS_PASSWORD")
-		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
 			t.Fatalf("sync with the stored password after a refused one: %v", err)
 		}
 	})
 	t.Run("check_finds_no_drift_after_a_sync", func(t *testing.T) {
 		out.Reset()
-		if err := cmdCheck(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Check(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
 			t.Fatalf("%v: %s", err, out.String())
 		}
 	})
@@ -128,8 +129,8 @@ func TestSyncAndCheckCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		out.Reset()
-		err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv)
-		if !errors.Is(err, ErrDrift) || !strings.Contains(out.String(), "flags\tINBOX\tuid 2") {
+		err := cli.Check(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		if !errors.Is(err, cli.ErrDrift) || !strings.Contains(out.String(), "flags\tINBOX\tuid 2") {
 			t.Fatalf("err = %v, output %s", err, out.String())
 		}
 	})
@@ -142,17 +143,17 @@ func TestSyncAndCheckCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		out.Reset()
-		err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv)
+		err := cli.Check(ctx, []string{"-user", user}, &out, &errOut, getenv)
 		want := "counts\tINBOX\tserver \"5 messages, 4 unread\" cache \"5 messages, 5 unread\""
-		if !errors.Is(err, ErrDrift) || !strings.Contains(out.String(), want) {
+		if !errors.Is(err, cli.ErrDrift) || !strings.Contains(out.String(), want) {
 			t.Fatalf("err = %v, output %s, want a line %q", err, out.String(), want)
 		}
 		env["MAILACCESS_PASSWORD"] = server.Password
-		if err := cmdSync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-mailbox", "INBOX"}, &out, &errOut, getenv); err != nil {
 			t.Fatal(err)
 		}
 		out.Reset()
-		if err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
+		if err := cli.Check(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
 			t.Fatalf("after a sync: %v: %s", err, out.String())
 		}
 	})
@@ -179,7 +180,7 @@ func TestSyncThroughATransactionPooler(t *testing.T) {
 	}
 	getenv := func(k string) string { return env[k] }
 	var out, errOut bytes.Buffer
-	if err := cmdMigrate(ctx, nil, &out, &errOut, getenv); err != nil {
+	if err := cli.Migrate(ctx, nil, &out, &errOut, getenv); err != nil {
 		t.Fatal(err)
 	}
 	const n = 300 // more than one COPY batch's minimum
@@ -187,7 +188,7 @@ func TestSyncThroughATransactionPooler(t *testing.T) {
 	inbox := func() (added, updated, vanished, messages int) {
 		t.Helper()
 		out.Reset()
-		if err := cmdSync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
+		if err := cli.Sync(ctx, []string{"-user", user, "-json"}, &out, &errOut, getenv); err != nil {
 			t.Fatalf("sync: %v: %s", err, errOut.String())
 		}
 		var sum struct {
@@ -210,7 +211,7 @@ func TestSyncThroughATransactionPooler(t *testing.T) {
 	check := func() {
 		t.Helper()
 		out.Reset()
-		if err := cmdCheck(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
+		if err := cli.Check(ctx, []string{"-user", user}, &out, &errOut, getenv); err != nil {
 			t.Fatalf("check: %v: %s", err, out.String())
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,23 +17,14 @@ import (
 
 	"github.com/mailaccess/mailaccess/asyncdispatch"
 	"github.com/mailaccess/mailaccess/imapsync"
+	"github.com/mailaccess/mailaccess/internal/cli"
 	"github.com/mailaccess/mailaccess/mailaccess"
 	"github.com/mailaccess/mailaccess/web"
 )
 
-func newLogger(cfg *Config, w io.Writer) *slog.Logger {
-	var level slog.Level
-	level.UnmarshalText([]byte(cfg.Log.Level)) // validated already
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // app is everything a serving process is made of.
 type app struct {
-	cfg        *Config
+	cfg        *cli.Config
 	log        *slog.Logger
 	store      *mailaccess.Store
 	sealer     *mailaccess.Sealer
@@ -51,8 +41,8 @@ type app struct {
 }
 
 // newApp opens the store and builds the sync engine and the dispatcher.
-func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool) (*app, error) {
-	key, err := cfg.sealingKey()
+func newApp(ctx context.Context, cfg *cli.Config, logger *slog.Logger, migrate bool) (*app, error) {
+	key, err := cfg.SealingKey()
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +58,7 @@ func newApp(ctx context.Context, cfg *Config, logger *slog.Logger, migrate bool)
 	actx, stopAnalyzer := context.WithCancel(context.WithoutCancel(ctx))
 	a.analyzer = &analyzer{analyze: store.Analyze, spacing: analyzeSpacing, ctx: actx, log: logger}
 	a.stopAnalyzer = stopAnalyzer
-	a.syncer = imapsync.New(cfg.syncConfig(), store, a.credentials, logger)
+	a.syncer = imapsync.New(cfg.SyncConfig(), store, a.credentials, logger)
 	a.registry = prometheus.NewRegistry()
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.metrics = newPromMetrics(a.registry)

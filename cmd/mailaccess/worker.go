@@ -7,14 +7,16 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/mailaccess/mailaccess/internal/cli"
 )
 
 // cmdWorker runs a standalone sync worker until SIGTERM or SIGINT, then
 // shuts it down in two phases (see asyncdispatch.Pool.Run).
-func cmdWorker(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) error {
+func cmdWorker(ctx context.Context, args []string, _, stderr io.Writer, getenv func(string) string) error {
 	var capacity, nice *int
 	var name *string
-	cfg, _, err := commandConfig("worker", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := cli.CommandConfig("worker", args, stderr, getenv, func(fs *flag.FlagSet) {
 		capacity = fs.Int("capacity", 2, "jobs this worker runs at once")
 		name = fs.String("name", "", "name shown in status (default host:pid)")
 		nice = fs.Int("nice", 10, "CPU niceness of the worker (0-19): syncs yield to web servers on the same host")
@@ -25,7 +27,7 @@ func cmdWorker(ctx context.Context, args []string, stderr io.Writer, getenv func
 	if *capacity < 1 {
 		return fmt.Errorf("flag -capacity = %d: must be at least 1", *capacity)
 	}
-	logger := newLogger(cfg, stderr)
+	logger := cli.NewLogger(cfg, stderr)
 	if *nice < 0 || *nice > 19 {
 		return fmt.Errorf("flag -nice = %d: must be 0 to 19", *nice)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/mailaccess/mailaccess/asyncdispatch"
+	"github.com/mailaccess/mailaccess/internal/cli"
 	"github.com/mailaccess/mailaccess/internal/testenv"
 	"github.com/mailaccess/mailaccess/mailaccess"
 )
@@ -56,7 +57,7 @@ func binary(t testing.TB) string {
 // shared by worker processes, and an in-process app playing the web server.
 type cluster struct {
 	t      testing.TB
-	cfg    Config
+	cfg    cli.Config
 	file   string
 	server *testenv.DovecotServer
 	app    *app
@@ -64,10 +65,10 @@ type cluster struct {
 
 // newCluster builds a cluster in the async mode; opts change the web
 // server's configuration (not the workers').
-func newCluster(t testing.TB, mode string, opts ...func(*Config)) *cluster {
+func newCluster(t testing.TB, mode string, opts ...func(*cli.Config)) *cluster {
 	t.Helper()
 	server := testenv.IMAP(t)
-	cfg := defaultConfig()
+	cfg := cli.DefaultConfig()
 	cfg.Database.URL = testenv.PostgresDB(t)
 	cfg.IMAP.Address = server.Addr
 	cfg.IMAP.TLS = "none"
@@ -570,7 +571,7 @@ func TestBrowserShowsSyncProgressThenTheList(t *testing.T) {
 // set to an hour, so only the pushed event (IDLE → worker sync → event) can
 // bring it.
 func TestBrowserShowsNewMailWithoutReload(t *testing.T) {
-	c := newCluster(t, "auto", func(cfg *Config) { cfg.HTTP.LiveInterval = time.Hour })
+	c := newCluster(t, "auto", func(cfg *cli.Config) { cfg.HTTP.LiveInterval = time.Hour })
 	acc, cl := c.account(c.server.Password)
 	date := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	for i := 1; i <= 3; i++ {
@@ -597,7 +598,7 @@ func TestBrowserShowsNewMailWithoutReload(t *testing.T) {
 // pushed event) and the folder's API shows the message, with one worker
 // process (design goal: under 2 s). Reports p50 and p99 besides ns/op.
 func BenchmarkNewMailShown(b *testing.B) {
-	c := newCluster(b, "auto", func(cfg *Config) { cfg.HTTP.LiveInterval = time.Hour })
+	c := newCluster(b, "auto", func(cfg *cli.Config) { cfg.HTTP.LiveInterval = time.Hour })
 	acc, cl := c.account(c.server.Password)
 	date := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	appendRaw(b, cl, "INBOX", "From: Old <old@example.org>\nSubject: First\n\nHello.\n", date)

@@ -11,7 +11,9 @@
 // as `make build` builds it, or the binary given with -mailaccess) initial /
 // no-change / after the same changes, on SQLite and PostgreSQL; the
 // no-change resync of the whole account (`mailaccess sync` without
-// -mailbox: INBOX and four empty folders); and a worker's no-change resync
+// -mailbox: INBOX and four empty folders), both no-change resyncs again
+// with mailaccess-sync (the same command in the lean binary for cron
+// jobs); and a worker's no-change resync
 // on a logged-in connection (-child warm, in one process). Resyncs are
 // timed on a settled server (a fresh SELECT fast again after a full sync or
 // the changes, up to 30 s), as the anchors assume a warm index. Our
@@ -73,6 +75,7 @@ type options struct {
 	serve      bool
 	shift      int
 	bin        string
+	syncBin    string
 }
 
 func run() error {
@@ -84,6 +87,7 @@ func run() error {
 	flag.StringVar(&o.pass, "pass", "", "internal: IMAP password")
 	flag.StringVar(&o.db, "db", "", "internal: database URL")
 	flag.StringVar(&o.bin, "mailaccess", "", "the mailaccess binary to measure (default: build ./cmd/mailaccess as `make build` does)")
+	flag.StringVar(&o.syncBin, "mailaccess-sync", "", "the mailaccess-sync binary to measure (default: build ./cmd/mailaccess-sync as `make build` does)")
 	flag.IntVar(&o.batch, "batch", 0, "sync batch size (0: the default)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the servers' directory")
 	flag.BoolVar(&o.serve, "serve", false, "seed the mailbox, print how to run single stages against it, and keep the servers until interrupted")
@@ -293,14 +297,25 @@ func bench(ctx context.Context, o options) error {
 	if !o.keep {
 		defer os.RemoveAll(dir)
 	}
-	bin := o.bin
-	if bin == "" {
-		bin = filepath.Join(dir, "mailaccess")
-		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/mailaccess")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("build mailaccess: %v: %s", err, out)
+	build := func(given, name string) (string, error) {
+		if given != "" {
+			return given, nil
 		}
+		bin := filepath.Join(dir, name)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/"+name)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("build %s: %v: %s", name, err, out)
+		}
+		return bin, nil
+	}
+	bin, err := build(o.bin, "mailaccess")
+	if err != nil {
+		return err
+	}
+	syncBin, err := build(o.syncBin, "mailaccess-sync")
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(os.Stderr, "starting Dovecot and PostgreSQL in %s\n", dir)
 	dc, err := testenv.StartDovecot(ctx, filepath.Join(dir, "dovecot"), testenv.DovecotOptions{})
@@ -534,12 +549,19 @@ SyncState *
 		if err := beside("ours no-change resync ("+db.name+")", o.n, 7, bin, oursArgs(db.url)); err != nil {
 			return err
 		}
+		// The same with the cron binary, which links no web server.
+		if err := beside("ours no-change resync, mailaccess-sync ("+db.name+")", o.n, 7, syncBin, oursArgs(db.url)); err != nil {
+			return err
+		}
 		// The whole account, as a cron job runs it: INBOX and the four
 		// empty special-use folders (each synced once first, untimed).
 		if _, _, _, _, err := measure(bin, accountArgs(db.url)...); err != nil {
 			return err
 		}
 		if err := beside("ours no-change resync, whole account ("+db.name+")", o.n, 7, bin, accountArgs(db.url)); err != nil {
+			return err
+		}
+		if err := beside("ours no-change resync, whole account, mailaccess-sync ("+db.name+")", o.n, 7, syncBin, accountArgs(db.url)); err != nil {
 			return err
 		}
 		_, _, out, _, err = measure(self, append([]string{"-child", "warm", "-db", db.url}, base...)...)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -21,19 +21,19 @@ type checkOutput struct {
 	imapsync.CheckReport
 }
 
-// cmdCheck compares an account's cache with the server and reports every
+// Check compares an account's cache with the server and reports every
 // difference: folders, UIDVALIDITY, UIDs and flags.
-func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func Check(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var user *string
 	var asJSON *bool
-	cfg, _, err := commandConfig("check", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := CommandConfig("check", args, stderr, getenv, func(fs *flag.FlagSet) {
 		user = fs.String("user", "", "IMAP login of the account to check (password: MAILACCESS_PASSWORD or the stored credentials)")
 		asJSON = fs.Bool("json", false, "print one JSON object")
 	})
 	if err != nil {
 		return err
 	}
-	logger := newLogger(cfg, stderr)
+	logger := NewLogger(cfg, stderr)
 	t, err := openSyncTool(ctx, cfg, logger, *user, getenv)
 	if err != nil {
 		return err

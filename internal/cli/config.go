@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"cmp"
@@ -67,8 +67,8 @@ type Config struct {
 	} `toml:"log"`
 }
 
-// defaultConfig is the configuration before the file, environment and flags.
-func defaultConfig() Config {
+// DefaultConfig is the configuration before the file, environment and flags.
+func DefaultConfig() Config {
 	var c Config
 	c.HTTP.Address = "127.0.0.1:8080"
 	c.HTTP.SecureCookies = "auto"
@@ -164,7 +164,7 @@ func (o option) set(s string) error {
 // file named by -config (if any), then the environment, then flags. fs must
 // already define -config; loadConfig adds one flag per key and parses args.
 func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
-	cfg := defaultConfig()
+	cfg := DefaultConfig()
 	opts := cfg.options()
 	configFile := fs.Lookup("config")
 	type flagVal struct {
@@ -208,7 +208,7 @@ func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*C
 			}
 		}
 	}
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	return &cfg, nil
@@ -235,8 +235,8 @@ func positive[T int | int64 | time.Duration](key string, v T) error {
 	return nil
 }
 
-// validate checks every key once, naming the key and what it allows.
-func (c *Config) validate() error {
+// Validate checks every key once, naming the key and what it allows.
+func (c *Config) Validate() error {
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -276,17 +276,17 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// sealingKey returns the key that seals stored IMAP passwords.
-func (c *Config) sealingKey() ([]byte, error) {
+// SealingKey returns the key that seals stored IMAP passwords.
+func (c *Config) SealingKey() ([]byte, error) {
 	if c.Security.Key != "" {
 		return mailaccess.DecodeKey(c.Security.Key)
 	}
 	return mailaccess.LoadOrCreateKeyFile(c.Security.KeyFile)
 }
 
-// redacted renders the configuration with secrets hidden, for logs: the key
+// Redacted renders the configuration with secrets hidden, for logs: the key
 // is never shown, a database URL only without its password.
-func (c *Config) redacted() []any {
+func (c *Config) Redacted() []any {
 	var attrs []any
 	for _, o := range c.options() {
 		v := fmt.Sprint(o.field.Interface())
@@ -302,8 +302,8 @@ func (c *Config) redacted() []any {
 	return attrs
 }
 
-// syncConfig is the sync engine's part of the configuration.
-func (c *Config) syncConfig() imapsync.Config {
+// SyncConfig is the sync engine's part of the configuration.
+func (c *Config) SyncConfig() imapsync.Config {
 	return imapsync.Config{
 		Address:            c.IMAP.Address,
 		TLS:                c.IMAP.TLS,

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 	if user == "" {
 		return nil, errors.New("flag -user is required")
 	}
-	key, err := cfg.sealingKey()
+	key, err := cfg.SealingKey()
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 	if err != nil {
 		return nil, err
 	}
-	imapCfg := cfg.syncConfig()
+	imapCfg := cfg.SyncConfig()
 	password := getenv("MAILACCESS_PASSWORD")
 	pre := imapsync.PredialLogin(ctx, imapCfg, user, password)
 	store, err := mailaccess.Open(ctx, cfg.Database.URL, mailaccess.Options{Logger: logger, ShortLived: true})
@@ -120,12 +120,12 @@ type folderResult struct {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// cmdSync syncs one account (or one folder of it) inline and prints what
+// Sync syncs one account (or one folder of it) inline and prints what
 // changed, per folder.
-func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func Sync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var user, mailbox, cpuprofile *string
 	var asJSON *bool
-	cfg, _, err := commandConfig("sync", args, stderr, getenv, func(fs *flag.FlagSet) {
+	cfg, _, err := CommandConfig("sync", args, stderr, getenv, func(fs *flag.FlagSet) {
 		user = fs.String("user", "", "IMAP login of the account to sync (password: MAILACCESS_PASSWORD or the stored credentials)")
 		mailbox = fs.String("mailbox", "", "sync only this folder")
 		asJSON = fs.Bool("json", false, "print one JSON object")
@@ -146,7 +146,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	logger := newLogger(cfg, stderr)
+	logger := NewLogger(cfg, stderr)
 	t, err := openSyncTool(ctx, cfg, logger, *user, getenv)
 	if err != nil {
 		return err
