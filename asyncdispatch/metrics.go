@@ -5,7 +5,7 @@ import "time"
 // Metrics receives the measurements of the dispatcher and the pool. The
 // serving command exports them to Prometheus; the package itself depends on
 // no metrics library, so that a one-shot command linking it starts without
-// one. A nil Metrics given to New or NewPool records nothing.
+// one. New and NewPool given a nil interface record nothing.
 type Metrics interface {
 	// Dispatched counts a dispatch by its outcome.
 	Dispatched(Outcome)

@@ -1,9 +1,9 @@
 // Command mailaccess-sync runs the one-shot commands of mailaccess (sync,
 // check and migrate) with the same flags, configuration, output and exit
-// status as `mailaccess sync|check|migrate`. It links none of the web
-// server's, the worker's or the metrics' packages, whose initialisation
-// costs a fresh process about 10 ms before it does anything: it is the
-// binary for cron jobs and scripts (README, deployment step 7).
+// status as `mailaccess sync|check|migrate`. It links none of the packages
+// of the web server, the metrics (Prometheus) or the demo, whose
+// initialisation costs a fresh process about 10 ms before it does anything:
+// it is the binary for cron jobs and scripts (README, deployment step 7).
 //
 //	mailaccess-sync sync    -config FILE -user USER     sync an account inline (JSON summary with -json)
 //	mailaccess-sync check   -config FILE -user USER     compare the cache with the server; exit 1 on drift

@@ -8,7 +8,8 @@
 // floor), connect+LOGIN+SELECT+LOGOUT (the floor of any fresh resync),
 // mbsync full sync / no-change resync / resync after 100 flag changes and
 // 100 expunges, and ours (the real `mailaccess sync -mailbox INBOX`, built
-// as `make build` builds it, or the binary given with -mailaccess) initial /
+// as `make build` builds it, or the binary given with -mailaccess; and
+// mailaccess-sync, or -mailaccess-sync, for the no-change resyncs) initial /
 // no-change / after the same changes, on SQLite and PostgreSQL; the
 // no-change resync of the whole account (`mailaccess sync` without
 // -mailbox: INBOX and four empty folders), both no-change resyncs again

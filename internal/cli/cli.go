@@ -47,6 +47,7 @@ func Run(ctx context.Context, usage string, commands map[string]Command, args []
 // run returns or SIGINT or SIGTERM ends its context, and exits: 2 for a
 // usage error (flag.ErrHelp), 1 for any other error, printed after name.
 func Main(name string, run Command) {
+	program = name
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
@@ -59,9 +60,13 @@ func Main(name string, run Command) {
 	}
 }
 
+// program names the binary in a subcommand's usage and flag errors
+// ("Usage of mailaccess-sync sync:"); Main sets it.
+var program = "mailaccess"
+
 // CommandConfig parses the flags and configuration of a subcommand.
 func CommandConfig(name string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*Config, *flag.FlagSet, error) {
-	fs := flag.NewFlagSet("mailaccess "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(program+" "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.String("config", "", "TOML configuration file (see mailaccess.example.toml)")
 	if extra != nil {

@@ -203,7 +203,7 @@ func (s *servers) env() []string {
 
 // settingPrefixes name the environment variables that override mailaccess's
 // configuration (MAILACCESS_<SECTION>_<KEY>, one prefix per section of
-// cmd/mailaccess's Config) and the password of `mailaccess sync`.
+// internal/cli's Config) and the password of `mailaccess sync`.
 var settingPrefixes = []string{"MAILACCESS_HTTP_", "MAILACCESS_DATABASE_", "MAILACCESS_IMAP_", "MAILACCESS_SECURITY_",
 	"MAILACCESS_ASYNC_", "MAILACCESS_SYNC_", "MAILACCESS_LOG_", "MAILACCESS_PASSWORD="}
 
