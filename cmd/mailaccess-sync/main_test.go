@@ -57,15 +57,8 @@ func TestSyncThenCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := t.TempDir()
-	env := map[string]string{
-		"MAILACCESS_DATABASE_URL":      "sqlite:" + filepath.Join(dir, "cache.db"),
-		"MAILACCESS_IMAP_ADDRESS":      server.Addr,
-		"MAILACCESS_IMAP_TLS":          "none",
-		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(dir, "secret.key"),
-		"MAILACCESS_LOG_LEVEL":         "warn",
-		"MAILACCESS_PASSWORD":          server.Password,
-	}
+	env := server.CommandEnv(t, "sqlite:"+filepath.Join(t.TempDir(), "cache.db"))
+	env["MAILACCESS_PASSWORD"] = server.Password
 	getenv := func(k string) string { return env[k] }
 	var out, errOut bytes.Buffer
 	if err := run(ctx, []string{"migrate"}, &out, &errOut, getenv); err != nil {

@@ -24,13 +24,7 @@ func TestSyncAndCheckCommands(t *testing.T) {
 	user := server.NewUser(t)
 	dir := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(dir, "cache.db")
-	env := map[string]string{
-		"MAILACCESS_DATABASE_URL":      dbURL,
-		"MAILACCESS_IMAP_ADDRESS":      server.Addr,
-		"MAILACCESS_IMAP_TLS":          "none",
-		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(dir, "secret.key"),
-		"MAILACCESS_LOG_LEVEL":         "warn",
-	}
+	env := server.CommandEnv(t, dbURL)
 	getenv := func(k string) string { return env[k] }
 	var out, errOut bytes.Buffer
 	if err := cli.Migrate(ctx, nil, &out, &errOut, getenv); err != nil {
@@ -169,15 +163,8 @@ func TestSyncThroughATransactionPooler(t *testing.T) {
 	ctx := context.Background()
 	server := testenv.IMAP(t)
 	user := server.NewUser(t)
-	dir := t.TempDir()
-	env := map[string]string{
-		"MAILACCESS_DATABASE_URL":      testenv.PgBouncerFor(t, testenv.PostgresDB(t)),
-		"MAILACCESS_IMAP_ADDRESS":      server.Addr,
-		"MAILACCESS_IMAP_TLS":          "none",
-		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(dir, "secret.key"),
-		"MAILACCESS_LOG_LEVEL":         "warn",
-		"MAILACCESS_PASSWORD":          server.Password,
-	}
+	env := server.CommandEnv(t, testenv.PgBouncerFor(t, testenv.PostgresDB(t)))
+	env["MAILACCESS_PASSWORD"] = server.Password
 	getenv := func(k string) string { return env[k] }
 	var out, errOut bytes.Buffer
 	if err := cli.Migrate(ctx, nil, &out, &errOut, getenv); err != nil {

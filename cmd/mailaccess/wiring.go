@@ -42,11 +42,7 @@ type app struct {
 
 // newApp opens the store and builds the sync engine and the dispatcher.
 func newApp(ctx context.Context, cfg *cli.Config, logger *slog.Logger, migrate bool) (*app, error) {
-	key, err := cfg.SealingKey()
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := mailaccess.NewSealer(key)
+	sealer, err := cfg.Sealer()
 	if err != nil {
 		return nil, err
 	}

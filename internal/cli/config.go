@@ -276,12 +276,20 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// SealingKey returns the key that seals stored IMAP passwords.
-func (c *Config) SealingKey() ([]byte, error) {
+// Sealer seals and opens stored IMAP passwords with the configured key
+// (security.key, or the key file, created when missing).
+func (c *Config) Sealer() (*mailaccess.Sealer, error) {
+	var key []byte
+	var err error
 	if c.Security.Key != "" {
-		return mailaccess.DecodeKey(c.Security.Key)
+		key, err = mailaccess.DecodeKey(c.Security.Key)
+	} else {
+		key, err = mailaccess.LoadOrCreateKeyFile(c.Security.KeyFile)
 	}
-	return mailaccess.LoadOrCreateKeyFile(c.Security.KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	return mailaccess.NewSealer(key)
 }
 
 // Redacted renders the configuration with secrets hidden, for logs: the key

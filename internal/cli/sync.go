@@ -41,11 +41,7 @@ func openSyncTool(ctx context.Context, cfg *Config, logger *slog.Logger, user st
 	if user == "" {
 		return nil, errors.New("flag -user is required")
 	}
-	key, err := cfg.SealingKey()
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := mailaccess.NewSealer(key)
+	sealer, err := cfg.Sealer()
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,20 @@ func (s *DovecotServer) NewUser(t testing.TB) string {
 	return uniqueName(t, "", 24) // Dovecot lower-cases user names: keep them lower case
 }
 
+// CommandEnv is the environment of a mailaccess command (sync, check,
+// migrate) against s with its cache at dbURL: a key file in a temporary
+// directory, plain-text IMAP, warnings only. It sets no password
+// (MAILACCESS_PASSWORD), which a caller adds where the command needs one.
+func (s *DovecotServer) CommandEnv(t testing.TB, dbURL string) map[string]string {
+	return map[string]string{
+		"MAILACCESS_DATABASE_URL":      dbURL,
+		"MAILACCESS_IMAP_ADDRESS":      s.Addr,
+		"MAILACCESS_IMAP_TLS":          "none",
+		"MAILACCESS_SECURITY_KEY_FILE": filepath.Join(t.TempDir(), "secret.key"),
+		"MAILACCESS_LOG_LEVEL":         "warn",
+	}
+}
+
 // MaildirOf returns the Maildir of user, see Dovecot.MaildirOf. It returns
 // "" if Dir is unknown.
 func (s *DovecotServer) MaildirOf(user string) string {
